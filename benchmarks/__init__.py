@@ -1,0 +1,1 @@
+"""Benchmarks: each case runs against its anchor in the same run; nothing here asserts a time."""

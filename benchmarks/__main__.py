@@ -1,0 +1,29 @@
+"""`make bench`: run every benchmark and write benchmarks/results/latest.json and latest.md."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from benchmarks import bench_emulator
+from benchmarks._common import write_results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check the harness")
+    args = parser.parse_args()
+    results: dict[str, object] = {}
+    notes: dict[str, str] = {}
+    if args.smoke:
+        results.update(bench_emulator.run(n=20, latency_ms=5, samples=5, repeats=1))
+    else:
+        results.update(bench_emulator.run())
+    notes.update(bench_emulator.NOTES)
+    path = write_results(results, notes)
+    print(json.dumps(results, indent=2))
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()

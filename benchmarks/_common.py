@@ -1,0 +1,67 @@
+"""Shared plumbing: starting the emulator in its own process, and writing results."""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+RESULTS_DIR = Path(__file__).parent / "results"
+
+
+@contextmanager
+def emulator_process(*extra_args: str) -> Iterator[str]:
+    """Run the emulator from the shell in its own process (its own core) and yield its URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "langchain_bedrock_enhanced.emulator", "--port", "0", *extra_args],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if "http://" not in line:
+            msg = f"emulator did not start: {line!r}"
+            raise RuntimeError(msg)
+        yield line.strip().rsplit(" ", 1)[-1]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def write_results(results: dict[str, Any], notes: dict[str, str]) -> Path:
+    """Merge `results` into latest.json (keeping keys from other benchmarks) and latest.md."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / "latest.json"
+    existing: dict[str, Any] = {}
+    if path.exists():
+        try:
+            existing = json.loads(path.read_text())
+        except ValueError:
+            existing = {}
+    existing.update(results)
+    existing["_meta"] = {
+        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+    }
+    path.write_text(json.dumps(existing, indent=2, sort_keys=True) + "\n")
+    lines = ["| key | value | target / anchor |", "|---|---|---|"]
+    for key in sorted(k for k in existing if not k.startswith("_")):
+        value = existing[key]
+        shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+        lines.append(f"| `{key}` | {shown} | {notes.get(key, '')} |")
+    (RESULTS_DIR / "latest.md").write_text("\n".join(lines) + "\n")
+    return path

@@ -1,0 +1,502 @@
+"""The HTTP face of the emulator: routing, the Bedrock wire format, faults and the request log.
+
+One aiohttp application serves both bedrock-runtime (`/model/...`) and the bedrock
+control plane (`/foundation-models`, `/inference-profiles`), because langchain-aws
+points both clients at one `endpoint_url`. Everything model-specific is delegated to
+the pure modules (`_world`, `_replies`, `_native`, `_faults`); this module only
+speaks HTTP the way Bedrock does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from aiohttp import web
+
+from langchain_bedrock_enhanced.emulator import _errors, _eventstream, _native, _replies
+from langchain_bedrock_enhanced.emulator._faults import (
+    FaultInjector,
+    FaultRule,
+    LatencyModel,
+    Quota,
+)
+from langchain_bedrock_enhanced.emulator._log import RequestLog, RequestRecord, parse_attempt
+from langchain_bedrock_enhanced.emulator._scenario import Scenario
+from langchain_bedrock_enhanced.emulator._sigv4 import parse_authorization, verify
+from langchain_bedrock_enhanced.emulator._types import (
+    ConversationRequest,
+    EmulatedError,
+    ModelSpec,
+    Reply,
+)
+from langchain_bedrock_enhanced.emulator._world import World
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_ACCESS_KEY_ID = "AKIDEXAMPLETESTKEY01"
+"""The access key the emulator accepts when signatures are verified (unless told otherwise)."""
+DEFAULT_SECRET_ACCESS_KEY = "emulator-secret-key-for-tests-only"  # noqa: S105 - a public test key
+"""The secret key paired with `DEFAULT_ACCESS_KEY_ID`."""
+
+_MODEL_OPERATIONS = {
+    "converse": "Converse",
+    "converse-stream": "ConverseStream",
+    "invoke": "InvokeModel",
+    "invoke-with-response-stream": "InvokeModelWithResponseStream",
+    "count-tokens": "CountTokens",
+}
+_STREAMING = frozenset({"ConverseStream", "InvokeModelWithResponseStream"})
+_EVENTSTREAM = "application/vnd.amazon.eventstream"
+
+
+@dataclass(frozen=True)
+class _Route:
+    operation: str
+    identifier: str | None
+
+
+def route(method: str, raw_path: str) -> _Route | None:  # noqa: PLR0911 - one exit per route
+    """Map a method and a raw (still percent-encoded) path to an operation.
+
+    The path is split on `/` first and each segment decoded afterwards, so an ARN
+    whose `/` arrived as `%2F` stays one segment.
+
+    Example:
+        >>> route("POST", "/model/us.anthropic.claude-sonnet-4-5-20250929-v1%3A0/converse")
+        _Route(operation='Converse', identifier='us.anthropic.claude-sonnet-4-5-20250929-v1:0')
+    """
+    raw_segments = raw_path.split("?", 1)[0].strip("/").split("/")
+    if method == "POST" and len(raw_segments) >= 3 and raw_segments[0] == "model":  # noqa: PLR2004
+        operation = _MODEL_OPERATIONS.get(raw_segments[-1])
+        if operation is None:
+            return None
+        # Tolerate clients that send an ARN's "/" unencoded: the middle is the identifier.
+        identifier = "/".join(unquote(segment) for segment in raw_segments[1:-1])
+        return _Route(operation, identifier)
+    if method != "GET":
+        return None
+    segments = [unquote(segment) for segment in raw_segments]
+    collections = {
+        "foundation-models": ("ListFoundationModels", "GetFoundationModel"),
+        "inference-profiles": ("ListInferenceProfiles", "GetInferenceProfile"),
+    }
+    if segments[0] in collections:
+        list_op, get_op = collections[segments[0]]
+        if len(segments) == 1:
+            return _Route(list_op, None)
+        return _Route(get_op, "/".join(segments[1:]))
+    if segments[0] == "foundation-model-availability" and len(segments) > 1:
+        return _Route("GetFoundationModelAvailability", "/".join(segments[1:]))
+    return None
+
+
+def error_response(
+    error: EmulatedError, request_id: str, *, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    """Bedrock's error shape: status, `x-amzn-ErrorType`, `x-amzn-RequestId` and `{"message"}`."""
+    body = {"message": error.message, **error.extra}
+    return web.Response(
+        status=_errors.status_for(error.code),
+        body=json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode(),
+        content_type="application/json",
+        headers={
+            "x-amzn-ErrorType": error.code + _errors.ERROR_TYPE_SUFFIX,
+            "x-amzn-RequestId": request_id,
+            **(headers or {}),
+        },
+    )
+
+
+def _json_response(payload: Any, request_id: str, status: int = 200) -> web.Response:  # noqa: ANN401 - any JSON value
+    return web.Response(
+        status=status,
+        body=json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode(),
+        content_type="application/json",
+        headers={"x-amzn-RequestId": request_id},
+    )
+
+
+def _parse_json_body(body: bytes) -> dict[str, Any]:
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        raise EmulatedError("ValidationException", _errors.MALFORMED_INPUT) from None
+    if not isinstance(parsed, dict):
+        raise EmulatedError("ValidationException", _errors.MALFORMED_INPUT)
+    return parsed
+
+
+@dataclass
+class _Call:
+    """What the log needs to know about a request while it is being answered."""
+
+    operation: str
+    identifier: str | None
+    region: str
+    attempt: int
+    request_id: str
+    body: dict[str, Any] | None = None
+
+
+class EmulatorApp:
+    """The emulator's state and request handler, independent of how it is hosted.
+
+    Args:
+        scenario: The world overrides, latency, quota and faults to apply.
+        verify_signatures: Reject requests not signed with one of `credentials`.
+        credentials: Accepted access key IDs mapped to secret keys.
+        default_region: The region of a request that carries no SigV4 credential scope.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        verify_signatures: bool = False,
+        credentials: Mapping[str, str] | None = None,
+        default_region: str = "us-east-1",
+    ) -> None:
+        """Create the state; see the class docstring for the arguments."""
+        self.verify_signatures = verify_signatures
+        self.credentials = dict(
+            credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_SECRET_ACCESS_KEY},
+        )
+        self.default_region = default_region
+        self.log = RequestLog()
+        self.apply_scenario(scenario)
+
+    def apply_scenario(self, scenario: Scenario) -> None:
+        """Replace the world, faults, quota and latency; the request log is kept."""
+        self.scenario = scenario
+        world = World.default()
+        if scenario.world is not None:
+            world = world.with_overrides(scenario.world)
+        self.world = world
+        self.faults = FaultInjector(scenario.faults)
+        self.quota = Quota(scenario.quota) if scenario.quota is not None else None
+        self.latency = LatencyModel(scenario.latency_ms)
+
+    def make_app(self) -> web.Application:
+        """The aiohttp application: admin routes under `/_emulator/`, everything else is AWS."""
+        app = web.Application(client_max_size=32 * 1024 * 1024)
+        app.router.add_get("/_emulator/requests", self._admin_requests)
+        app.router.add_delete("/_emulator/requests", self._admin_clear)
+        app.router.add_get("/_emulator/health", self._admin_health)
+        app.router.add_put("/_emulator/scenario", self._admin_scenario)
+        app.router.add_route("*", "/{tail:.*}", self.handle)
+        return app
+
+    # Admin endpoints, for an emulator started from the shell.
+    async def _admin_requests(self, _request: web.Request) -> web.Response:
+        return web.json_response([record.to_json() for record in self.log.snapshot()])
+
+    async def _admin_clear(self, _request: web.Request) -> web.Response:
+        self.log.clear()
+        return web.json_response({"cleared": True})
+
+    async def _admin_health(self, _request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok", "regions": list(self.world.regions)})
+
+    async def _admin_scenario(self, request: web.Request) -> web.Response:
+        try:
+            scenario = Scenario.from_dict(await request.json())
+        except (ValueError, TypeError) as err:
+            return web.json_response({"error": str(err)}, status=400)
+        self.apply_scenario(scenario)
+        return web.json_response({"applied": True})
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        """Answer one AWS request, record it, and never let an exception escape as a 500 page."""
+        request_id = str(uuid.uuid4())
+        raw_path = request.raw_path
+        body = await request.read()
+        found = route(request.method, raw_path)
+        auth = parse_authorization(request.headers.get("Authorization"))
+        call = _Call(
+            operation=found.operation if found else "Unknown",
+            identifier=found.identifier if found else None,
+            region=auth.region if auth else self.default_region,
+            attempt=parse_attempt(request.headers.get("amz-sdk-request")),
+            request_id=request_id,
+        )
+        try:
+            if self.verify_signatures:
+                url = f"{request.scheme}://{request.host}{raw_path}"
+                verify(
+                    method=request.method,
+                    url=url,
+                    headers=request.headers,
+                    body=body,
+                    credentials=self.credentials,
+                )
+            if found is None:
+                msg = f"Unknown operation {request.method} {raw_path.split('?', 1)[0]}"
+                raise EmulatedError("UnknownOperationException", msg)
+            return await self._dispatch(request, call, body)
+        except EmulatedError as error:
+            self._record(call, _errors.status_for(error.code), error.code)
+            return error_response(error, request_id)
+        except _DropConnectionError:
+            self._record(call, 0, "DropConnection")
+            if request.transport is not None:
+                request.transport.abort()
+            raise
+
+    def _record(self, call: _Call, status: int, error_code: str | None = None) -> None:
+        self.log.append(
+            RequestRecord(
+                operation=call.operation,
+                model_id=call.identifier,
+                region=call.region,
+                status=status,
+                attempt=call.attempt,
+                request_id=call.request_id,
+                error_code=error_code,
+                body=call.body,
+            )
+        )
+
+    async def _dispatch(self, request: web.Request, call: _Call, body: bytes) -> web.StreamResponse:
+        handlers: dict[
+            str, Callable[[web.Request, _Call, bytes], Awaitable[web.StreamResponse]]
+        ] = {
+            "ListFoundationModels": self._list_foundation_models,
+            "GetFoundationModel": self._get_foundation_model,
+            "ListInferenceProfiles": self._list_inference_profiles,
+            "GetInferenceProfile": self._get_inference_profile,
+            "GetFoundationModelAvailability": self._get_availability,
+        }
+        handler = handlers.get(call.operation, self._model_call)
+        return await handler(request, call, body)
+
+    # Control plane.
+    async def _control_plane(self, call: _Call, payload: Any) -> web.Response:  # noqa: ANN401
+        self._apply_fault(call)
+        self._record(call, 200)
+        return _json_response(payload, call.request_id)
+
+    async def _list_foundation_models(
+        self, request: web.Request, call: _Call, _body: bytes
+    ) -> web.StreamResponse:
+        query = request.query
+        models = self.world.list_foundation_models(
+            call.region,
+            by_provider=query.get("byProvider"),
+            by_output_modality=query.get("byOutputModality"),
+            by_inference_type=query.get("byInferenceType"),
+            by_customization_type=query.get("byCustomizationType"),
+        )
+        return await self._control_plane(call, {"modelSummaries": models})
+
+    async def _get_foundation_model(
+        self, _request: web.Request, call: _Call, _body: bytes
+    ) -> web.StreamResponse:
+        return await self._control_plane(
+            call, self.world.get_foundation_model(call.identifier or "", call.region)
+        )
+
+    async def _list_inference_profiles(
+        self, request: web.Request, call: _Call, _body: bytes
+    ) -> web.StreamResponse:
+        # aiohttp's query_string half-decodes; parse the raw query so opaque tokens survive.
+        raw_query = request.raw_path.partition("?")[2]
+        query = {key: values[-1] for key, values in parse_qs(raw_query).items()}
+        max_results = _int_or_none(query.get("maxResults"), "maxResults")
+        profiles = self.world.list_inference_profiles(call.region, type_equals=query.get("type"))
+        page, next_token = self.world.paginate(
+            profiles, max_results=max_results, next_token=query.get("nextToken")
+        )
+        payload: dict[str, Any] = {"inferenceProfileSummaries": page}
+        if next_token is not None:
+            payload["nextToken"] = next_token
+        return await self._control_plane(call, payload)
+
+    async def _get_inference_profile(
+        self, _request: web.Request, call: _Call, _body: bytes
+    ) -> web.StreamResponse:
+        return await self._control_plane(
+            call, self.world.get_inference_profile(call.identifier or "", call.region)
+        )
+
+    async def _get_availability(
+        self, _request: web.Request, call: _Call, _body: bytes
+    ) -> web.StreamResponse:
+        details = self.world.get_foundation_model(call.identifier or "", call.region)
+        payload = {
+            "modelId": details["modelDetails"]["modelId"],
+            "agreementAvailability": {"status": "AVAILABLE"},
+            "authorizationStatus": "AUTHORIZED",
+            "entitlementAvailability": "AVAILABLE",
+            "regionAvailability": "AVAILABLE",
+        }
+        return await self._control_plane(call, payload)
+
+    def _apply_fault(self, call: _Call) -> FaultRule | None:
+        """Apply the scenario's fault for this call, if one fires.
+
+        `error` and `drop_connection` faults raise here; a `mid_stream` fault is
+        returned for the stream writer, which fails the stream after its events.
+        """
+        rule = self.faults.pick(
+            operation=call.operation,
+            model_id=call.identifier or "",
+            base_model_id=self.world.base_model_id(call.identifier) if call.identifier else None,
+            region=call.region,
+            streaming=call.operation in _STREAMING,
+        )
+        if rule is None:
+            return None
+        if rule.drop_connection:
+            raise _DropConnectionError
+        if rule.error is not None:
+            raise EmulatedError(
+                rule.error, rule.message or _errors.default_message(rule.error), rule.extra()
+            )
+        return rule
+
+    # Runtime.
+    async def _model_call(
+        self, request: web.Request, call: _Call, body: bytes
+    ) -> web.StreamResponse:
+        operation = call.operation
+        if operation in {"Converse", "ConverseStream", "CountTokens"}:
+            call.body = _parse_json_body(body)
+        mid_stream = self._apply_fault(call)
+        identifier = call.identifier or ""
+        resolution = self.world.resolve(identifier, call.region)
+        model = resolution.model
+        conversation = self._conversation(call, model, body)
+        if operation == "CountTokens":
+            self._record(call, 200)
+            return _json_response(
+                {"inputTokens": _replies.count_input_tokens(conversation)}, call.request_id
+            )
+        if operation in _STREAMING and not model.streaming:
+            raise EmulatedError("ValidationException", "The model is unsupported for streaming.")
+        _replies.check_capabilities(conversation, model, streaming=operation in _STREAMING)
+        if (
+            conversation.temperature is not None
+            and conversation.top_p is not None
+            and _replies.rejects_temperature_with_top_p(model.model_id)
+        ):
+            raise EmulatedError("ValidationException", _errors.TEMPERATURE_AND_TOP_P)
+        reply = _replies.generate_reply(conversation, model)
+        if self.quota is not None:
+            throttled = self.quota.try_acquire(tokens=reply.total_tokens)
+            if throttled is not None:
+                raise EmulatedError("ThrottlingException", throttled)
+        latency_ms = self.latency.sample_ms()
+        if latency_ms > 0:
+            await asyncio.sleep(latency_ms / 1000)
+        latency = round(latency_ms)
+        if operation == "Converse":
+            self._record(call, 200)
+            return _json_response(
+                _replies.converse_response(reply, latency_ms=latency), call.request_id
+            )
+        if operation == "InvokeModel":
+            self._record(call, 200)
+            response = _json_response(
+                _native.native_response(
+                    model.family, reply, model_id=model.model_id, latency_ms=latency
+                ),
+                call.request_id,
+            )
+            response.headers.update(_native.invoke_metrics_headers(reply, latency))
+            return response
+        return await self._stream(request, call, model, reply, latency=latency, rule=mid_stream)
+
+    def _conversation(self, call: _Call, model: ModelSpec, body: bytes) -> ConversationRequest:
+        if call.operation in {"Converse", "ConverseStream"}:
+            return _replies.parse_converse_request(call.body or {})
+        if call.operation == "CountTokens":
+            source = (call.body or {}).get("input", {})
+            if "converse" in source:
+                return _replies.parse_converse_request(source["converse"])
+            if "invokeModel" in source:
+                try:
+                    native = base64.b64decode(source["invokeModel"].get("body", ""), validate=True)
+                except (binascii.Error, AttributeError):
+                    raise EmulatedError("ValidationException", _errors.MALFORMED_INPUT) from None
+                return _native.parse_native_request(model.family, native)
+            raise EmulatedError(
+                "ValidationException",
+                "1 validation error detected: Value null at 'input' failed to satisfy "
+                "constraint: Member must not be null",
+            )
+        return _native.parse_native_request(model.family, body)
+
+    async def _stream(  # noqa: PLR0913 - one call's whole context
+        self,
+        request: web.Request,
+        call: _Call,
+        model: ModelSpec,
+        reply: Reply,
+        *,
+        latency: int,
+        rule: FaultRule | None,
+    ) -> web.StreamResponse:
+        if call.operation == "ConverseStream":
+            frames = [
+                _eventstream.encode_event(event_type, payload)
+                for event_type, payload in _replies.converse_stream_events(
+                    reply, latency_ms=latency
+                )
+            ]
+            headers = {"Content-Type": _EVENTSTREAM, "x-amzn-RequestId": call.request_id}
+        else:
+            frames = [
+                _eventstream.encode_chunk(chunk)
+                for chunk in _native.native_stream_chunks(
+                    model.family, reply, model_id=model.model_id, latency_ms=latency
+                )
+            ]
+            headers = {
+                "Content-Type": _EVENTSTREAM,
+                "X-Amzn-Bedrock-Content-Type": "application/json",
+                "x-amzn-RequestId": call.request_id,
+            }
+        error_code = None
+        if rule is not None and rule.mid_stream is not None:
+            frames = frames[: max(0, rule.after_events)]
+            error_code = rule.mid_stream
+            frames.append(
+                _eventstream.encode_exception(
+                    _errors.stream_exception_type(error_code),
+                    rule.message or _errors.default_message(error_code),
+                    rule.extra(),
+                )
+            )
+        response = web.StreamResponse(status=200, headers=headers)
+        response.enable_chunked_encoding()
+        await response.prepare(request)
+        for frame in frames:
+            await response.write(frame)
+        await response.write_eof()
+        self._record(call, 200, error_code)
+        return response
+
+
+class _DropConnectionError(Exception):
+    """Raised to close the socket without an answer."""
+
+
+def _int_or_none(value: str | None, name: str) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        msg = (
+            f"1 validation error detected: Value '{value}' at '{name}' failed to satisfy constraint"
+        )
+        raise EmulatedError("ValidationException", msg) from None
