@@ -14,7 +14,6 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-import aiohttp
 import boto3
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
@@ -45,23 +44,47 @@ def _signed_headers(url: str) -> dict[str, str]:
     return dict(request.headers.items())
 
 
-async def _fire(url: str, n: int) -> float:
+def _raw_request(url: str) -> tuple[str, int, bytes]:
+    """The bytes of one signed HTTP/1.1 Converse request, built once and sent by every client."""
+    host_port = url.removeprefix("http://")
+    host, port = host_port.rsplit(":", 1)
     path = "/model/" + MODEL_ID.replace(":", "%3A") + "/converse"
     headers = _signed_headers(url)
-    connector = aiohttp.TCPConnector(limit=n)
-    async with aiohttp.ClientSession(connector=connector) as session:
+    headers["Host"] = host_port
+    headers["Content-Length"] = str(len(BODY))
+    lines = [f"POST {path} HTTP/1.1", *(f"{k}: {v}" for k, v in headers.items()), "", ""]
+    return host, int(port), "\r\n".join(lines).encode() + BODY
 
-        async def one() -> None:
-            async with session.post(url + path, data=BODY, headers=headers) as response:
-                payload = await response.read()
-                if response.status != 200:
-                    msg = f"HTTP {response.status}: {payload[:200]!r}"
-                    raise RuntimeError(msg)
 
-        await one()  # warm-up: one connection, imports, first-request costs
-        started = time.perf_counter()
-        await asyncio.gather(*(one() for _ in range(n)))
-        return time.perf_counter() - started
+async def _one(host: str, port: int, raw: bytes) -> None:
+    """A minimal asyncio HTTP client: connect, send, read the status and the body, close.
+
+    aiohttp's client costs about as much CPU per request as the server under test, and
+    on 2 cores that would measure the client; this keeps the client's share small.
+    """
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        writer.write(raw)
+        head = await reader.readuntil(b"\r\n\r\n")
+        status = int(head.split(b" ", 2)[1])
+        length = 0
+        for line in head.split(b"\r\n"):
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":", 1)[1])
+        await reader.readexactly(length)
+        if status != 200:
+            msg = f"HTTP {status}"
+            raise RuntimeError(msg)
+    finally:
+        writer.close()
+
+
+async def _fire(url: str, n: int) -> float:
+    host, port, raw = _raw_request(url)
+    await _one(host, port, raw)  # warm-up: imports and first-request costs on both sides
+    started = time.perf_counter()
+    await asyncio.gather(*(_one(host, port, raw) for _ in range(n)))
+    return time.perf_counter() - started
 
 
 class _SleepyHandler(BaseHTTPRequestHandler):
@@ -89,10 +112,14 @@ class _SleepyHandler(BaseHTTPRequestHandler):
         return
 
 
+class _AnchorServer(ThreadingHTTPServer):
+    request_queue_size = 1024  # listen() backlog: the default 5 resets a burst of 500
+    daemon_threads = True
+
+
 def _stdlib_anchor(n: int, latency_ms: float) -> float:
     _SleepyHandler.latency_s = latency_ms / 1000
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SleepyHandler)
-    server.request_queue_size = 1024
+    server = _AnchorServer(("127.0.0.1", 0), _SleepyHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

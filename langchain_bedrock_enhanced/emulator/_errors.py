@@ -91,10 +91,24 @@ MODEL_ID_PATTERN: Final = (
     "([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)|"
     "([a-zA-Z0-9-:.]+)"
 )
-MODEL_ID_REGEX_FAILURE: Final = (
-    "1 validation error detected: Value '{model_id}' at 'modelId' failed to satisfy "
-    "constraint: Member must satisfy regular expression pattern: " + MODEL_ID_PATTERN
-)
+
+
+def model_id_regex_failure(model_id: str) -> str:
+    """The verbatim message for a model identifier that fails botocore's modelId pattern.
+
+    A function rather than a `str.format` template, because the pattern's `{1,20}`
+    quantifiers would be read as format fields.
+
+    Example:
+        >>> model_id_regex_failure("not a model!")[:60]
+        "1 validation error detected: Value 'not a model!' at 'model"
+    """
+    return (
+        f"1 validation error detected: Value '{model_id}' at 'modelId' failed to satisfy "
+        "constraint: Member must satisfy regular expression pattern: " + MODEL_ID_PATTERN
+    )
+
+
 # Emulator wording: no verbatim sample of these was found.
 MODEL_NOT_READY: Final = (
     "The model specified in the request is not ready to serve inference requests."

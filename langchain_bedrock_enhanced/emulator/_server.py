@@ -407,13 +407,19 @@ class EmulatorApp:
             self._record(call, 200)
             response = _json_response(
                 _native.native_response(
-                    model.family, reply, model_id=model.model_id, latency_ms=latency
+                    model.family,
+                    reply,
+                    model_id=model.model_id,
+                    latency_ms=latency,
+                    chat=_native.is_chat_body(model.family, body),
                 ),
                 call.request_id,
             )
             response.headers.update(_native.invoke_metrics_headers(reply, latency))
             return response
-        return await self._stream(request, call, model, reply, latency=latency, rule=mid_stream)
+        return await self._stream(
+            request, call, model, reply, body, latency=latency, rule=mid_stream
+        )
 
     def _conversation(self, call: _Call, model: ModelSpec, body: bytes) -> ConversationRequest:
         if call.operation in {"Converse", "ConverseStream"}:
@@ -441,6 +447,7 @@ class EmulatorApp:
         call: _Call,
         model: ModelSpec,
         reply: Reply,
+        body: bytes,
         *,
         latency: int,
         rule: FaultRule | None,
@@ -457,7 +464,11 @@ class EmulatorApp:
             frames = [
                 _eventstream.encode_chunk(chunk)
                 for chunk in _native.native_stream_chunks(
-                    model.family, reply, model_id=model.model_id, latency_ms=latency
+                    model.family,
+                    reply,
+                    model_id=model.model_id,
+                    latency_ms=latency,
+                    chat=_native.is_chat_body(model.family, body),
                 )
             ]
             headers = {

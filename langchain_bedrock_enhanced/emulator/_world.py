@@ -448,7 +448,7 @@ class World:
             model_identifier
         ):
             # Not str.format: the template embeds the pattern, whose `{1,20}` braces format rejects.
-            msg = _errors.MODEL_ID_REGEX_FAILURE.replace("{model_id}", model_identifier)
+            msg = _errors.model_id_regex_failure(model_identifier)
             raise EmulatedError("ValidationException", msg)
         target = self._parse(model_identifier)
         if target is None or (target.arn_region is not None and target.arn_region != region):

@@ -266,3 +266,12 @@ def test_request_log_records_operation_model_region_status_and_attempt(
     assert record.attempt == 1
     assert record.body is not None
     assert record.body["messages"] == user("hi")
+
+
+def test_mistral_large_chat_body_gets_a_chat_shaped_answer(runtime: ClientFactory) -> None:
+    body = {"messages": [{"role": "user", "content": "Hello in chat form"}], "max_tokens": 50}
+    response = runtime().invoke_model(modelId=MISTRAL_LARGE, body=json.dumps(body))
+    payload = json.loads(response["body"].read())
+    message = payload["choices"][0]["message"]
+    assert message["role"] == "assistant"
+    assert "chat form" in message["content"]

@@ -244,7 +244,7 @@ def test_identifier_failing_the_pattern_gets_the_regex_validation_text(
 ) -> None:
     err = error_of(world, identifier, "us-east-1")
     assert err.code == "ValidationException"
-    assert err.message == _errors.MODEL_ID_REGEX_FAILURE.replace("{model_id}", identifier)
+    assert err.message == _errors.model_id_regex_failure(identifier)
     assert err.message.startswith(f"1 validation error detected: Value '{identifier}'")
 
 
