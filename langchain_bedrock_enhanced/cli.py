@@ -10,12 +10,21 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-DEMO_MODEL_ID = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
-DEMO_PROMPT = "Hello from langchain-bedrock-enhanced! What can you do?"
+DEMO_MODELS = (
+    "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
+    "us.amazon.nova-lite-v1:0",
+    "us.meta.llama4-scout-17b-instruct-v1:0",
+    "mistral.mistral-large-2402-v1:0",
+)
+"""One model of each family, as a user would name them in us-east-1."""
+DEMO_TOPIC = "inference profiles on Amazon Bedrock"
 
 
 def run_demo(out: TextIO = sys.stdout) -> int:
-    """Start the embedded emulator and make one real boto3 Converse round trip through it.
+    """Run `prompt | model | StrOutputParser()` for one model of each family on the emulator.
+
+    Everything goes through real boto3 clients to the embedded emulator, so no AWS
+    account is needed.
 
     Args:
         out: Where to print (the terminal by default).
@@ -30,39 +39,35 @@ def run_demo(out: TextIO = sys.stdout) -> int:
         0
     """
     try:
-        import boto3  # noqa: PLC0415 - keep `--help` fast
-        from botocore.config import Config  # noqa: PLC0415
+        from langchain_core.output_parsers import StrOutputParser  # noqa: PLC0415
+        from langchain_core.prompts import ChatPromptTemplate  # noqa: PLC0415
 
         from langchain_bedrock_enhanced.emulator import BedrockEmulator  # noqa: PLC0415
+        from langchain_bedrock_enhanced.factory import (  # noqa: PLC0415
+            create_langchain_chatbedrock,
+        )
     except ImportError as err:  # pragma: no cover - depends on the installed extras
         out.write(f"The demo needs the [emulator] extra: {err}\n")
         return 1
 
+    prompt = ChatPromptTemplate.from_messages(
+        [("system", "You answer in one short sentence."), ("human", "Tell me about {topic}")]
+    )
     with BedrockEmulator() as emu:
-        out.write(f"Embedded Bedrock emulator at {emu.endpoint_url}\n")
-        client = boto3.client(
-            "bedrock-runtime",
-            region_name="us-east-1",
-            endpoint_url=emu.endpoint_url,
-            aws_access_key_id="AKIDEXAMPLEDEMO00000",
-            aws_secret_access_key="demo-secret",  # noqa: S106 - the emulator's, not AWS's
-            config=Config(retries={"mode": "standard", "total_max_attempts": 3}),
-        )
-        response = client.converse(
-            modelId=DEMO_MODEL_ID,
-            messages=[{"role": "user", "content": [{"text": DEMO_PROMPT}]}],
-            inferenceConfig={"maxTokens": 64},
-        )
-        text = response["output"]["message"]["content"][0]["text"]
-        usage = response["usage"]
-        out.write(f"model:  {DEMO_MODEL_ID}\n")
-        out.write(f"prompt: {DEMO_PROMPT}\n")
-        out.write(f"reply:  {text}\n")
-        out.write(
-            f"usage:  {usage['inputTokens']} input + {usage['outputTokens']} output tokens, "
-            f"stop reason {response['stopReason']}\n"
-        )
-        out.write(f"round trips seen by the emulator: {len(emu.requests)}\n")
+        out.write(f"Embedded Bedrock emulator at {emu.endpoint_url} (us-east-1)\n\n")
+        for model_id in DEMO_MODELS:
+            model = create_langchain_chatbedrock(
+                model_id,
+                region_name="us-east-1",
+                endpoint_url=emu.endpoint_url,
+                aws_access_key_id="AKIDEXAMPLEDEMO00000",
+                aws_secret_access_key="demo-secret",  # noqa: S106 - the emulator's, not AWS's
+                max_tokens=48,
+            )
+            chain = prompt | model | StrOutputParser()
+            reply = chain.invoke({"topic": DEMO_TOPIC})
+            out.write(f"{type(model).__name__} ({model_id})\n  {reply}\n")
+        out.write(f"\nround trips seen by the emulator: {len(emu.requests)}\n")
     return 0
 
 

@@ -1,0 +1,573 @@
+"""`EnhancedChatBedrockConverse`: `ChatBedrockConverse` plus model-family knowledge.
+
+The class is a drop-in subclass of langchain-aws's `ChatBedrockConverse`: same
+constructor, fields, client construction and serialization. On the base class
+`PARAMETER_CLASSES` is empty, so any model ID `ChatBedrockConverse` accepts is
+accepted unvalidated. Family subclasses in `langchain_bedrock_enhanced.models` set
+`PARAMETER_CLASSES` and override small hooks:
+
+- `accepts_system_prompt`: whether system prompts are sent as such, or folded into
+  the first user turn;
+- `tool_choice_values_for`: the `tool_choice` values the model supports;
+- `tools_streamable`: whether a call with tools may be streamed (if not, langchain-aws
+  falls back to one non-streaming call, `disable_streaming="tool_calling"`);
+- `extract_stream_text`: the text of one stream event;
+- `format_invoke_body` / `parse_invoke_response`: native InvokeModel bodies.
+
+Example:
+    >>> from langchain_bedrock_enhanced import create_langchain_chatbedrock
+    >>> model = create_langchain_chatbedrock(  # doctest: +SKIP
+    ...     "us.anthropic.claude-sonnet-4-5-20250929-v1:0", temperature=0.2
+    ... )
+    >>> model.parameters.temperature  # doctest: +SKIP
+    0.2
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from langchain_aws import ChatBedrockConverse
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from pydantic import PrivateAttr, ValidationError, model_validator
+from typing_extensions import Self, override
+
+from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
+from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
+from langchain_bedrock_enhanced.parameters import BedrockModelParameters
+
+if TYPE_CHECKING:
+    from langchain_core.callbacks import CallbackManagerForLLMRun
+    from langchain_core.outputs import ChatGenerationChunk, ChatResult
+
+__all__ = ["EnhancedChatBedrockConverse", "ToolChoiceValue"]
+
+logger = logging.getLogger(__name__)
+
+ToolChoiceValue = Literal["auto", "any", "tool"]
+"""A `tool_choice` kind Bedrock understands."""
+
+# Keyword arguments that are family parameters rather than ChatBedrockConverse
+# fields. Captured before langchain-aws would move them into model_kwargs (with a
+# warning), so the family's parameter class validates them and places them under its
+# own request key. Llama lists top_k too, so passing it there is an error, not a drop.
+_FAMILY_KWARGS = ("top_k",)
+
+
+def _deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        current = merged.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            merged[key] = _deep_merge(current, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _fold_system(messages: Sequence[BaseMessage], extra_system: Sequence[str]) -> list[BaseMessage]:
+    """Move system text into the first user turn, for models without system prompts."""
+    system_text = [*extra_system]
+    rest: list[BaseMessage] = []
+    for message in messages:
+        if isinstance(message, SystemMessage):
+            if text := message.text:
+                system_text.append(text)
+        else:
+            rest.append(message)
+    if not system_text:
+        return rest
+    preamble = "\n\n".join(system_text)
+    for index, message in enumerate(rest):
+        if isinstance(message, HumanMessage):
+            content = message.content
+            if isinstance(content, str):
+                new_content: str | list[str | dict[Any, Any]] = f"{preamble}\n\n{content}"
+            else:
+                new_content = [{"type": "text", "text": preamble}, *content]
+            rest[index] = message.model_copy(update={"content": new_content})
+            return rest
+    return [HumanMessage(content=preamble), *rest]
+
+
+class EnhancedChatBedrockConverse(ChatBedrockConverse):
+    """A drop-in `ChatBedrockConverse` that knows each model family's limits.
+
+    Construct it exactly like `ChatBedrockConverse`. Family subclasses validate
+    temperature, top_p, top_k, max_tokens and stop sequences at construction and at
+    call time, before anything is sent; `parameters` holds the validated values, and
+    those are the values the request carries. On this base class no family applies
+    and every model ID is accepted as `ChatBedrockConverse` would accept it.
+
+    Example:
+        >>> from langchain_bedrock_enhanced import EnhancedChatBedrockConverse
+        >>> model = EnhancedChatBedrockConverse(
+        ...     model="cohere.command-r-v1:0", region_name="us-east-1"
+        ... )
+        >>> model.parameters is None
+        True
+    """
+
+    PARAMETER_CLASSES: ClassVar[tuple[type[BedrockModelParameters], ...]] = ()
+    """The family's parameter classes; together they list every supported model ID."""
+    PROVIDER: ClassVar[str | None] = None
+    """The provider segment of the family's model IDs (`anthropic`, `amazon`, ...)."""
+
+    _parameters: BedrockModelParameters | None = PrivateAttr(default=None)
+    _folded_system: tuple[str, ...] = PrivateAttr(default=())
+
+    def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401 - ChatBedrockConverse's own
+        """Build the model; raise our typed errors rather than pydantic's wrapper.
+
+        Args:
+            **kwargs: Exactly the arguments of `ChatBedrockConverse`, plus `top_k`
+                for families that have it.
+
+        Raises:
+            ParameterValidationError: A parameter is outside what the model accepts.
+            UnsupportedModelError: A family class was given a model it does not cover.
+        """
+        try:
+            super().__init__(**kwargs)
+        except ValidationError as err:
+            # Pydantic wraps ValueErrors raised in validators. Our errors are
+            # ValueErrors (for drop-in compatibility), so unwrap them: callers get
+            # the typed error with its context, and the pydantic error as cause.
+            for detail in err.errors():
+                original = (detail.get("ctx") or {}).get("error")
+                if isinstance(original, BedrockEnhancedError):
+                    raise original from err
+            raise
+
+    # ----------------------------------------------------------------- hooks
+
+    @classmethod
+    def tool_choice_values_for(cls, base_model_id: str) -> tuple[ToolChoiceValue, ...] | None:
+        """The `tool_choice` values `base_model_id` supports.
+
+        Args:
+            base_model_id: The resolved base model ID.
+
+        Returns:
+            The supported values, or `None` to keep langchain-aws's inference.
+
+        Example:
+            >>> EnhancedChatBedrockConverse.tool_choice_values_for("x.y-v1:0") is None
+            True
+        """
+        del base_model_id
+        return None
+
+    @classmethod
+    def tools_streamable(cls, base_model_id: str) -> bool | None:
+        """Whether a call with tools may be streamed for `base_model_id`.
+
+        Args:
+            base_model_id: The base model ID (lower-cased).
+
+        Returns:
+            `True`, `False` (stream without tools: fall back to one non-streaming call
+            when tools are bound), or `None` to keep langchain-aws's table.
+
+        Example:
+            >>> EnhancedChatBedrockConverse.tools_streamable("x.y-v1:0") is None
+            True
+        """
+        del base_model_id
+        return None
+
+    def accepts_system_prompt(self) -> bool:
+        """Whether this model accepts system prompts.
+
+        Returns:
+            `True` on the base class. When `False`, system messages (and the
+            `system` field) are folded into the first user turn.
+
+        Example:
+            >>> model = EnhancedChatBedrockConverse(
+            ...     model="amazon.nova-lite-v1:0", region_name="us-east-1"
+            ... )
+            >>> model.accepts_system_prompt()
+            True
+        """
+        return True
+
+    @classmethod
+    def extract_stream_text(cls, event: Mapping[str, Any]) -> str:
+        """The text carried by one stream event.
+
+        The base class understands Converse stream events; families extend it to
+        their native InvokeModelWithResponseStream chunks.
+
+        Args:
+            event: One decoded stream event or chunk body.
+
+        Returns:
+            The text, or `""` for events without text.
+
+        Example:
+            >>> EnhancedChatBedrockConverse.extract_stream_text(
+            ...     {"contentBlockDelta": {"delta": {"text": "Hi"}, "contentBlockIndex": 0}}
+            ... )
+            'Hi'
+        """
+        delta = event.get("contentBlockDelta")
+        if isinstance(delta, Mapping):
+            text = (delta.get("delta") or {}).get("text")
+            if isinstance(text, str):
+                return text
+        return ""
+
+    @classmethod
+    def format_invoke_body(
+        cls,
+        messages: Sequence[BaseMessage],
+        parameters: BedrockModelParameters | None = None,
+    ) -> dict[str, Any]:
+        """The native InvokeModel request body for `messages`.
+
+        Args:
+            messages: The conversation.
+            parameters: Validated parameters (their values go into the body).
+
+        Returns:
+            The JSON body as a dict.
+
+        Raises:
+            NotImplementedError: On the base class, which knows no native format.
+
+        Example:
+            >>> from langchain_core.messages import HumanMessage
+            >>> from langchain_bedrock_enhanced.models.llama import (
+            ...     LlamaEnhancedChatBedrockConverse,
+            ... )
+            >>> body = LlamaEnhancedChatBedrockConverse.format_invoke_body(
+            ...     [HumanMessage("Hi")]
+            ... )
+            >>> body["prompt"].startswith("<|begin_of_text|>")
+            True
+        """
+        del messages, parameters
+        msg = f"{cls.__name__} has no native InvokeModel format; use a family class."
+        raise NotImplementedError(msg)
+
+    @classmethod
+    def parse_invoke_response(cls, body: Mapping[str, Any]) -> AIMessage:
+        """Turn a native InvokeModel response body into an `AIMessage`.
+
+        Args:
+            body: The decoded JSON response body.
+
+        Returns:
+            The message, with usage metadata when the body reports it.
+
+        Raises:
+            NotImplementedError: On the base class, which knows no native format.
+
+        Example:
+            >>> from langchain_bedrock_enhanced.models.llama import (
+            ...     LlamaEnhancedChatBedrockConverse,
+            ... )
+            >>> LlamaEnhancedChatBedrockConverse.parse_invoke_response(
+            ...     {"generation": "Hello", "stop_reason": "stop"}
+            ... ).content
+            'Hello'
+        """
+        del body
+        msg = f"{cls.__name__} has no native InvokeModel format; use a family class."
+        raise NotImplementedError(msg)
+
+    # ------------------------------------------------------ public accessors
+
+    @property
+    def parameters(self) -> BedrockModelParameters | None:
+        """The validated parameters, or `None` when no family applies.
+
+        Example:
+            >>> model = EnhancedChatBedrockConverse(
+            ...     model="amazon.nova-lite-v1:0", region_name="us-east-1"
+            ... )
+            >>> model.parameters is None
+            True
+        """
+        return self._parameters
+
+    @property
+    def SUPPORTED_MODELS(self) -> tuple[str, ...]:  # noqa: N802 - kept for backward compatibility
+        """Every base model ID this class supports (from `PARAMETER_CLASSES`).
+
+        Example:
+            >>> model = EnhancedChatBedrockConverse(
+            ...     model="amazon.nova-lite-v1:0", region_name="us-east-1"
+            ... )
+            >>> model.SUPPORTED_MODELS
+            ()
+        """
+        return self.get_supported_models()
+
+    @classmethod
+    def get_supported_models(cls) -> tuple[str, ...]:
+        """Every base model ID this class supports (from `PARAMETER_CLASSES`).
+
+        Returns:
+            The IDs, sorted; empty on the base class.
+
+        Example:
+            >>> from langchain_bedrock_enhanced.models.nova import (
+            ...     NovaEnhancedChatBedrockConverse,
+            ... )
+            >>> "amazon.nova-lite-v1:0" in NovaEnhancedChatBedrockConverse.get_supported_models()
+            True
+        """
+        return tuple(sorted({m for p in cls.PARAMETER_CLASSES for m in p.MODELS}))
+
+    @classmethod
+    def parameter_class_for(
+        cls, base_model_id: str
+    ) -> tuple[type[BedrockModelParameters], str] | None:
+        """The parameter class covering `base_model_id`, and the ID it lists.
+
+        Exact match first, then by the versioned base before `:`.
+
+        Args:
+            base_model_id: A base model ID (no prefix, no ARN).
+
+        Returns:
+            `(parameter_class, listed_model_id)`, or `None` if none covers it.
+
+        Example:
+            >>> from langchain_bedrock_enhanced.models.claude import (
+            ...     ClaudeEnhancedChatBedrockConverse,
+            ... )
+            >>> found = ClaudeEnhancedChatBedrockConverse.parameter_class_for(
+            ...     "anthropic.claude-3-haiku-20240307-v1:1"
+            ... )
+            >>> found[0].__name__, found[1]
+            ('Claude3Parameters', 'anthropic.claude-3-haiku-20240307-v1:0')
+        """
+        for parameter_class in cls.PARAMETER_CLASSES:
+            if base_model_id in parameter_class.MODELS:
+                return parameter_class, base_model_id
+        stem = unversioned_model_id(base_model_id)
+        for parameter_class in cls.PARAMETER_CLASSES:
+            for listed in parameter_class.MODELS:
+                if unversioned_model_id(listed) == stem:
+                    return parameter_class, listed
+        return None
+
+    # ------------------------------------------------------------ validation
+
+    @model_validator(mode="before")
+    @classmethod
+    def _prepare_family_values(cls, values: Any) -> Any:  # noqa: ANN401 - raw pydantic input
+        if not isinstance(values, dict):
+            return values
+        values = dict(values)
+        model_id = values.get("model_id", values.get("model"))
+        if not isinstance(model_id, str):
+            return values
+        explicit_base = values.get("base_model_id", values.get("base_model"))
+        parsed = parse_model_id(model_id)
+        base = explicit_base if isinstance(explicit_base, str) else parsed.base_model_id
+        if parsed.is_arn and not values.get("provider"):
+            # langchain-aws insists on `provider` for ARNs; when the ARN (or the
+            # family) tells us the provider, supply it rather than fail.
+            provider = parse_model_id(base).provider if base else None
+            if provider or cls.PROVIDER:
+                values["provider"] = provider or cls.PROVIDER
+        if not cls.PARAMETER_CLASSES:
+            return values
+        values = cls._capture_family_kwargs(values)
+        if base and values.get("supports_tool_choice_values") is None:
+            choices = cls.tool_choice_values_for(base)
+            if choices is not None:
+                values["supports_tool_choice_values"] = choices
+        return values
+
+    @classmethod
+    def _capture_family_kwargs(cls, values: dict[str, Any]) -> dict[str, Any]:
+        captured: dict[str, Any] = {}
+        for name in _FAMILY_KWARGS:
+            if name in values:
+                captured[name] = values.pop(name)
+        model_kwargs = values.get("model_kwargs")
+        if isinstance(model_kwargs, Mapping):
+            model_kwargs = dict(model_kwargs)
+            for name in _FAMILY_KWARGS:
+                if name in model_kwargs:
+                    captured[name] = model_kwargs.pop(name)
+            values["model_kwargs"] = model_kwargs
+        if captured:
+            # Every parameter class of a family shares its request layout, so the
+            # first one can place the values; the after-validator reads them back.
+            layout = cls.PARAMETER_CLASSES[0]
+            fields = values.get("additional_model_request_fields") or {}
+            values["additional_model_request_fields"] = _deep_merge(
+                fields, layout.request_fields_for(captured)
+            )
+        return values
+
+    @model_validator(mode="after")
+    def _apply_family_parameters(self) -> Self:
+        base = self._resolved_base_model_id()
+        if not self.PARAMETER_CLASSES:
+            self._log_unclaimed(base)
+            return self
+        found = self.parameter_class_for(base) if base else None
+        if found is None:
+            if base is None:
+                logger.debug(
+                    "%s: base model of %r unknown; parameters sent unvalidated",
+                    type(self).__name__,
+                    self.model_id,
+                )
+                return self
+            raise UnsupportedModelError.for_model(
+                self.model_id,
+                self.get_supported_models(),
+                lookup_key=base,
+                region=self.region_name,
+            )
+        parameter_class, listed_id = found
+        given_fields = dict(self.additional_model_request_fields or {})
+        values: dict[str, Any] = {
+            "model_id": listed_id,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_tokens": self.max_tokens,
+            "stop_sequences": self.stop_sequences,
+            **parameter_class.read_additional_fields(given_fields),
+        }
+        parameters = parameter_class.validated(values, region=self.region_name)
+        self._parameters = parameters
+        request_fields = _deep_merge(
+            parameter_class.without_additional_fields(given_fields),
+            parameters.additional_model_request_fields(),
+        )
+        self.additional_model_request_fields = request_fields or None
+        if not self.accepts_system_prompt() and self.system:
+            # Models without system prompts reject them; keep the text to fold
+            # into the first user turn at call time.
+            self._folded_system = tuple(s for s in self.system if isinstance(s, str))
+            kept: list[str | dict[str, Any]] = [s for s in self.system if not isinstance(s, str)]
+            self.system = kept or None
+        return self
+
+    def _resolved_base_model_id(self) -> str | None:
+        if self.base_model_id:
+            return self.base_model_id
+        return parse_model_id(self.model_id).base_model_id
+
+    def _log_unclaimed(self, base: str | None) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return
+        try:
+            from langchain_bedrock_enhanced import discovery  # noqa: PLC0415 - cycle
+
+            family = discovery.get_client_class_for_model(base) if base else None
+        except Exception:  # noqa: BLE001 - a debug hint must never break construction
+            family = None
+        if family is None:
+            logger.debug("No model family claims %r; parameters sent unvalidated", self.model_id)
+        else:
+            logger.debug(
+                "%r is claimed by %s; %s sends parameters unvalidated",
+                self.model_id,
+                family.__name__,
+                type(self).__name__,
+            )
+
+    # ---------------------------------------------------------- overrides
+
+    @override
+    def _get_base_model(self) -> str:
+        # langchain-aws strips a fixed prefix list and leaves ARNs whole; resolve
+        # every form so its model-specific logic sees the real base model.
+        return self._resolved_base_model_id() or self.model_id
+
+    @classmethod
+    @override
+    def _get_streaming_support(cls, provider: str, model_id_lower: str) -> bool | str:
+        base = parse_model_id(model_id_lower).base_model_id or model_id_lower
+        if cls.PARAMETER_CLASSES and cls.parameter_class_for(base) is not None:
+            streamable = cls.tools_streamable(base)
+            if streamable is not None:
+                return True if streamable else "no_tools"
+        return super()._get_streaming_support(provider, model_id_lower)
+
+    @override
+    def _converse_params(self, **kwargs: Any) -> dict[str, Any]:
+        top_k = kwargs.pop("topK", None)
+        parameters = self._parameters
+        if parameters is None:
+            if top_k is not None:
+                kwargs["additionalModelRequestFields"] = {
+                    **(kwargs.get("additionalModelRequestFields") or {}),
+                    "top_k": top_k,
+                }
+            return super()._converse_params(**kwargs)
+        parameter_class = type(parameters)
+        invoke_fields = dict(kwargs.get("additionalModelRequestFields") or {})
+        overrides: dict[str, Any] = parameter_class.read_additional_fields(invoke_fields)
+        for camel, name in (("temperature", "temperature"), ("topP", "top_p")):
+            if kwargs.get(camel) is not None:
+                overrides[name] = kwargs[camel]
+        if kwargs.get("maxTokens") is not None:
+            overrides["max_tokens"] = kwargs["maxTokens"]
+        stop = kwargs.get("stop") or kwargs.get("stopSequences")
+        if stop:
+            overrides["stop_sequences"] = stop
+        if top_k is not None:
+            overrides["top_k"] = top_k
+        if overrides:
+            # Call-time values are validated like constructor values, before any
+            # request is built.
+            merged = {**parameters.model_dump(exclude_none=True), **overrides}
+            validated = parameter_class.validated(merged, region=self.region_name)
+            fields = _deep_merge(
+                parameter_class.without_additional_fields(invoke_fields),
+                validated.additional_model_request_fields(),
+            )
+            kwargs["additionalModelRequestFields"] = fields or None
+        return super()._converse_params(**kwargs)
+
+    def _prepare_messages(self, messages: list[BaseMessage]) -> list[BaseMessage]:
+        if self.accepts_system_prompt():
+            return messages
+        return _fold_system(messages, self._folded_system)
+
+    @override
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        return super()._generate(self._prepare_messages(messages), stop, run_manager, **kwargs)
+
+    @override
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        return super()._stream(self._prepare_messages(messages), stop, run_manager, **kwargs)
+
+    @classmethod
+    @override
+    def get_lc_namespace(cls) -> list[str]:
+        """The import path `langchain_core.load` uses to rebuild this class.
+
+        Returns:
+            The module path of the class, split on dots.
+
+        Example:
+            >>> EnhancedChatBedrockConverse.get_lc_namespace()
+            ['langchain_bedrock_enhanced', 'chat_model']
+        """
+        return cls.__module__.split(".")

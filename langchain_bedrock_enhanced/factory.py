@@ -1,0 +1,302 @@
+"""`create_langchain_chatbedrock`: any Bedrock model ID in, the right chat model out.
+
+The factory resolves the model's family (every identifier form is accepted), follows
+AWS's configuration chain, and gives boto3 a botocore `Config` fit for concurrent LLM
+calls. Bad input fails here, before any request.
+
+Configuration, first match wins:
+
+- region: `region_name`, the given `client`'s region, `AWS_REGION`,
+  `AWS_DEFAULT_REGION`, the AWS profile's region, the region named in an ARN;
+- credentials: `credentials_profile_name`, `AWS_PROFILE`, then boto3's default
+  chain (langchain-aws also honours `AWS_BEARER_TOKEN_BEDROCK`);
+- endpoint: `endpoint_url`, then boto3's own `AWS_ENDPOINT_URL_BEDROCK_RUNTIME`
+  (and `AWS_ENDPOINT_URL_BEDROCK` for the control plane, `AWS_ENDPOINT_URL`).
+
+Example:
+    >>> from langchain_bedrock_enhanced import create_langchain_chatbedrock
+    >>> model = create_langchain_chatbedrock(
+    ...     "us.amazon.nova-lite-v1:0", region_name="us-east-1", temperature=0.3
+    ... )
+    >>> type(model).__name__, model.parameters.temperature
+    ('NovaEnhancedChatBedrockConverse', 0.3)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError
+from pydantic import ValidationError
+
+from langchain_bedrock_enhanced.chat_model import _FAMILY_KWARGS, EnhancedChatBedrockConverse
+from langchain_bedrock_enhanced.discovery import resolve_model
+from langchain_bedrock_enhanced.errors import (
+    BedrockEnhancedError,
+    ConfigurationError,
+    LLMError,
+    ParameterValidationError,
+    translate_bedrock_error,
+)
+from langchain_bedrock_enhanced.model_ids import parse_model_id
+
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+
+__all__ = ["DEFAULT_CLIENT_CONFIG", "create_langchain_chatbedrock", "default_client_config"]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CLIENT_CONFIG: Mapping[str, Any] = {
+    # "standard" retries throttling and transient 5xx with jittered backoff; the
+    # legacy default mode retries less and without a retry quota.
+    "retries": {"mode": "standard", "max_attempts": 3},
+    "connect_timeout": 10,
+    # Long generations (tens of thousands of tokens) outlast botocore's 60 s default.
+    "read_timeout": 300,
+    # botocore's default pool of 10 serialises batch() and parallel calls beyond 10.
+    "max_pool_connections": 50,
+    "user_agent_extra": "langchain-bedrock-enhanced",
+}
+"""The botocore `Config` options the factory starts from; a given `config` wins."""
+
+
+def default_client_config(config: Config | None = None) -> Config:
+    """The factory's botocore `Config`, with `config`'s explicit settings on top.
+
+    Args:
+        config: Settings that override the defaults, if any.
+
+    Returns:
+        The merged `Config`.
+
+    Example:
+        >>> default_client_config().retries["mode"]
+        'standard'
+        >>> default_client_config(Config(read_timeout=5)).read_timeout
+        5
+    """
+    base = Config(**DEFAULT_CLIENT_CONFIG)
+    return base.merge(config) if config is not None else base
+
+
+def _allowed_parameter_names() -> frozenset[str]:
+    names: set[str] = set(_FAMILY_KWARGS)
+    for name, info in EnhancedChatBedrockConverse.model_fields.items():
+        names.add(name)
+        if info.alias:
+            names.add(info.alias)
+    return frozenset(names)
+
+
+def _resolve_region(
+    region_name: str | None,
+    client: BedrockRuntimeClient | None,
+    session: boto3.Session,
+    arn_region: str | None,
+) -> str | None:
+    client_region = getattr(getattr(client, "meta", None), "region_name", None)
+    for candidate in (
+        region_name,
+        client_region if isinstance(client_region, str) else None,
+        os.environ.get("AWS_REGION"),
+        os.environ.get("AWS_DEFAULT_REGION"),
+        session.region_name,
+        arn_region,
+    ):
+        if candidate:
+            return candidate
+    return None
+
+
+def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public contract
+    model_id: str,
+    *,
+    region_name: str | None = None,
+    credentials_profile_name: str | None = None,
+    endpoint_url: str | None = None,
+    config: Config | None = None,
+    client: BedrockRuntimeClient | None = None,
+    model_kwargs: Mapping[str, Any] | None = None,
+    **params: Any,  # noqa: ANN401 - any ChatBedrockConverse field
+) -> EnhancedChatBedrockConverse:
+    """Create the chat model of the right family for any Bedrock model identifier.
+
+    Args:
+        model_id: Any identifier form: bare or versioned ID, `…:200k`, a geo or
+            global profile ID (`us.`, `eu.`, `apac.`, `jp.`, `au.`, `us-gov.`,
+            `global.`), a foundation-model, system-profile or application-profile ARN.
+        region_name: The AWS region; see the module docstring for the fallbacks.
+        credentials_profile_name: A profile in `~/.aws/config`; defaults to
+            `AWS_PROFILE`.
+        endpoint_url: A bedrock-runtime endpoint (e.g. the local emulator).
+        config: A botocore `Config` whose explicit settings override the defaults
+            (`DEFAULT_CLIENT_CONFIG`).
+        client: A ready bedrock-runtime client to use instead of building one.
+        model_kwargs: Extra `additionalModelRequestFields`; family parameters in it
+            (e.g. `top_k`) are validated like keyword arguments.
+        **params: Parameters (`temperature`, `top_p`, `top_k`, `max_tokens`,
+            `stop`, ...) and any other `ChatBedrockConverse` field (`base_model_id`
+            for an application-profile ARN, `bedrock_client`, `system`, ...).
+
+    Returns:
+        An instance of the model's family class, with validated `parameters`.
+
+    Raises:
+        UnsupportedModelError: No family claims the model (closest IDs listed).
+        ParameterValidationError: A parameter is unknown or out of range.
+        ConfigurationError: No region can be determined, the AWS profile does not
+            exist, or an application-profile ARN cannot be resolved.
+        LLMError: Anything else went wrong; the original error is the cause.
+
+    Example:
+        >>> model = create_langchain_chatbedrock(
+        ...     "anthropic.claude-3-5-haiku-20241022-v1:0",
+        ...     region_name="us-west-2",
+        ...     max_tokens=1024,
+        ...     top_k=40,
+        ... )
+        >>> model.additional_model_request_fields
+        {'top_k': 40}
+    """
+    try:
+        return _create(
+            model_id,
+            region_name=region_name,
+            credentials_profile_name=credentials_profile_name,
+            endpoint_url=endpoint_url,
+            config=config,
+            client=client,
+            model_kwargs=model_kwargs,
+            params=params,
+        )
+    except BedrockEnhancedError:
+        raise
+    except (BotoCoreError, Exception) as err:
+        translated = translate_bedrock_error(err, model_id=model_id, region=region_name)
+        if type(translated) is LLMError:
+            msg = f"Could not create a chat model for {model_id!r}: {type(err).__name__}: {err}"
+            translated = LLMError(msg, model_id=model_id, region=region_name)
+        raise translated from err
+
+
+def _check_parameter_names(model_id: str, params: Mapping[str, Any]) -> None:
+    unknown = sorted(set(params) - _allowed_parameter_names())
+    if unknown:
+        msg = (
+            f"Unknown parameter(s) {', '.join(unknown)} for {model_id!r}. Pass model "
+            "request fields through model_kwargs, or check the spelling."
+        )
+        raise ParameterValidationError(
+            msg, problems=[(name, "unknown parameter") for name in unknown], model_id=model_id
+        )
+    for name in ("model", "model_id"):
+        if name in params:
+            msg = f"Pass the model only as the first argument, not also as {name}=."
+            raise ConfigurationError(msg, model_id=model_id)
+
+
+def _merge_model_kwargs(
+    model_id: str, params: dict[str, Any], model_kwargs: Mapping[str, Any] | None
+) -> None:
+    """Move family parameters out of `model_kwargs`; the rest become request fields."""
+    fields = dict(model_kwargs or {})
+    for name in _FAMILY_KWARGS:
+        if name not in fields:
+            continue
+        if name in params:
+            msg = f"{name} given both as a parameter and in model_kwargs."
+            raise ParameterValidationError(msg, problems=[(name, msg)], model_id=model_id)
+        params[name] = fields.pop(name)
+    if fields:
+        given = params.pop("additional_model_request_fields", None) or {}
+        params["additional_model_request_fields"] = {**fields, **given}
+
+
+def _session(model_id: str, profile: str | None, region_name: str | None) -> boto3.Session:
+    try:
+        return boto3.Session(profile_name=profile)
+    except BotoCoreError as err:  # ProfileNotFound and friends
+        raise translate_bedrock_error(err, model_id=model_id, region=region_name) from err
+
+
+def _create(  # noqa: PLR0913 - mirrors the public signature
+    model_id: str,
+    *,
+    region_name: str | None,
+    credentials_profile_name: str | None,
+    endpoint_url: str | None,
+    config: Config | None,
+    client: BedrockRuntimeClient | None,
+    model_kwargs: Mapping[str, Any] | None,
+    params: dict[str, Any],
+) -> EnhancedChatBedrockConverse:
+    _check_parameter_names(model_id, params)
+    profile = credentials_profile_name or os.environ.get("AWS_PROFILE") or None
+    session = _session(model_id, profile, region_name)
+    parsed = parse_model_id(model_id)
+    region = _resolve_region(region_name, client, session, parsed.region)
+    if region is None:
+        msg = (
+            f"No AWS region for {model_id!r}: pass region_name=, or set AWS_REGION "
+            "or AWS_DEFAULT_REGION, or a region in the AWS profile."
+        )
+        raise ConfigurationError(msg, model_id=model_id)
+    client_config = default_client_config(config)
+    _merge_model_kwargs(model_id, params, model_kwargs)
+
+    base_model_id = params.get("base_model_id", params.get("base_model"))
+    bedrock_client = params.get("bedrock_client")
+    needs_lookup = parsed.kind == "application_profile" and base_model_id is None
+    if needs_lookup and bedrock_client is None:
+        bedrock_client = session.client(
+            "bedrock", region_name=region, endpoint_url=endpoint_url, config=client_config
+        )
+        params["bedrock_client"] = bedrock_client
+    match = resolve_model(model_id, base_model_id=base_model_id, bedrock_client=bedrock_client)
+    if needs_lookup:
+        # Resolved once here; the parent class would otherwise ask again.
+        params["base_model_id"] = match.model_id
+    logger.debug(
+        "create_langchain_chatbedrock: %s -> %s (%s)",
+        model_id,
+        match.client_class.__name__,
+        match.parameter_class.__name__,
+    )
+    arguments: dict[str, Any] = {
+        "model": model_id,
+        "region_name": region,
+        "config": client_config,
+        **params,
+    }
+    optional = {"credentials_profile_name": profile, "endpoint_url": endpoint_url, "client": client}
+    arguments.update({key: value for key, value in optional.items() if value is not None})
+    return _construct(match.client_class, arguments, model_id, region)
+
+
+def _construct(
+    family: type[EnhancedChatBedrockConverse],
+    arguments: dict[str, Any],
+    model_id: str,
+    region: str,
+) -> EnhancedChatBedrockConverse:
+    try:
+        return family(**arguments)
+    except ValidationError as err:
+        problems = [
+            (".".join(str(p) for p in e.get("loc", ())), str(e.get("msg", "")))
+            for e in err.errors()
+        ]
+        detail = "; ".join(f"{name}: {text}" if name else text for name, text in problems)
+        if all(name for name, _ in problems):
+            msg = f"Invalid arguments for {model_id!r}: {detail}"
+            raise ParameterValidationError(
+                msg, problems=problems, model_id=model_id, region=region
+            ) from err
+        msg = f"Could not configure {model_id!r}: {detail}"
+        raise ConfigurationError(msg, model_id=model_id, region=region) from err

@@ -1,0 +1,384 @@
+"""The base of every family's parameter classes: limits, validation, request shaping.
+
+A parameter class is the single source of truth for which model IDs it covers
+(`MODELS`) and for their limits. An instance holds validated values, and renders
+them as the Converse request carries them: `inference_config()` for
+`inferenceConfig`, and `additional_model_request_fields()` for the family's own
+keys in `additionalModelRequestFields`.
+
+Example:
+    >>> from langchain_bedrock_enhanced.models.claude import Claude35Parameters
+    >>> params = Claude35Parameters(
+    ...     model_id="anthropic.claude-3-5-haiku-20241022-v1:0", max_tokens=512, top_k=40
+    ... )
+    >>> params.inference_config()
+    {'maxTokens': 512}
+    >>> params.additional_model_request_fields()
+    {'top_k': 40}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing_extensions import Self
+
+from langchain_bedrock_enhanced.errors import ParameterValidationError
+from langchain_bedrock_enhanced.model_ids import unversioned_model_id
+
+__all__ = [
+    "MAX_STOP_SEQUENCES",
+    "BedrockModelParameters",
+    "ModelLimits",
+    "SamplingRule",
+]
+
+MAX_STOP_SEQUENCES = 2500
+"""Converse's own cap on `inferenceConfig.stopSequences` (botocore model, 1.44)."""
+
+SamplingRule = Literal["any", "exclusive", "none"]
+"""Which sampling parameters a model accepts.
+
+`any`: temperature, top_p and top_k freely; `exclusive`: temperature *or* top_p,
+not both (Claude 4.5 and later); `none`: no sampling parameters at all (Claude Opus
+4.7 and later).
+"""
+
+
+@dataclass(frozen=True)
+class ModelLimits:
+    """What one model accepts.
+
+    Example:
+        >>> ModelLimits(max_output_tokens=4096, top_k=(0, 500)).temperature
+        (0.0, 1.0)
+    """
+
+    max_output_tokens: int
+    """The largest `max_tokens` the model accepts."""
+    name: str = ""
+    """A human name for messages (`Claude 3 Haiku`)."""
+    temperature: tuple[float, float] = (0.0, 1.0)
+    """Inclusive temperature range."""
+    top_p: tuple[float, float] = (0.0, 1.0)
+    """Inclusive top_p range."""
+    top_k: tuple[int, int] | None = None
+    """Inclusive top_k range, or `None` when the model has no top_k."""
+    sampling: SamplingRule = "any"
+    """Which sampling parameters may be combined."""
+
+
+class BedrockModelParameters(BaseModel):
+    """Validated inference parameters for one model family.
+
+    Subclasses set `MODELS` (base model ID -> `ModelLimits`) and, where the family
+    has top_k, add a `top_k` field (and set `TOP_K_PATH` if it is nested).
+    Without `model_id`, the loosest limits across `MODELS` apply.
+
+    Example:
+        >>> from langchain_bedrock_enhanced.models.nova import NovaParameters
+        >>> NovaParameters(model_id="amazon.nova-lite-v1:0", temperature=0.2).temperature
+        0.2
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    MODELS: ClassVar[Mapping[str, ModelLimits]] = {}
+    """Every base model ID this class covers, with its limits."""
+    TOP_K_PATH: ClassVar[tuple[str, ...]] = ("top_k",)
+    """Where top_k goes in `additionalModelRequestFields` (Nova nests it)."""
+
+    model_id: str | None = None
+    """The base model ID the values are validated for (`None`: loosest limits)."""
+    temperature: float | None = Field(default=None, ge=0, le=1)
+    """Sampling temperature; `None` leaves the model's default."""
+    top_p: float | None = Field(default=None, ge=0, le=1)
+    """Nucleus sampling probability mass; `None` leaves the model's default."""
+    max_tokens: int | None = Field(default=None, ge=1)
+    """The most tokens to generate; at most the model's output limit."""
+    stop_sequences: tuple[str, ...] | None = Field(default=None, alias="stop")
+    """Strings that end generation; at most 2500 non-empty strings."""
+
+    @classmethod
+    def supported_models(cls) -> tuple[str, ...]:
+        """Every base model ID this class covers.
+
+        Returns:
+            The IDs, sorted.
+
+        Example:
+            >>> from langchain_bedrock_enhanced.models.llama import Llama4Parameters
+            >>> "meta.llama4-scout-17b-instruct-v1:0" in Llama4Parameters.supported_models()
+            True
+        """
+        return tuple(sorted(cls.MODELS))
+
+    @classmethod
+    def limits_for(cls, model_id: str | None) -> ModelLimits:
+        """The limits for `model_id`: exact match, then by versioned base.
+
+        Args:
+            model_id: A base model ID, or `None` for the loosest limits of the class.
+
+        Returns:
+            The limits that apply.
+
+        Example:
+            >>> from langchain_bedrock_enhanced.models.claude import Claude3Parameters
+            >>> Claude3Parameters.limits_for(
+            ...     "anthropic.claude-3-haiku-20240307-v1:0"
+            ... ).max_output_tokens
+            4096
+        """
+        if model_id is not None:
+            if model_id in cls.MODELS:
+                return cls.MODELS[model_id]
+            stem = unversioned_model_id(model_id)
+            for known, limits in cls.MODELS.items():
+                if unversioned_model_id(known) == stem:
+                    return limits
+        return cls._loosest()
+
+    @classmethod
+    def _loosest(cls) -> ModelLimits:
+        if not cls.MODELS:
+            return ModelLimits(max_output_tokens=2**31 - 1)
+        every = list(cls.MODELS.values())
+        top_ks = [lim.top_k for lim in every if lim.top_k is not None]
+        rules: list[SamplingRule] = [lim.sampling for lim in every]
+        return ModelLimits(
+            max_output_tokens=max(lim.max_output_tokens for lim in every),
+            name=cls.__name__,
+            temperature=(
+                min(lim.temperature[0] for lim in every),
+                max(lim.temperature[1] for lim in every),
+            ),
+            top_p=(min(lim.top_p[0] for lim in every), max(lim.top_p[1] for lim in every)),
+            top_k=(min(k[0] for k in top_ks), max(k[1] for k in top_ks)) if top_ks else None,
+            sampling="any" if "any" in rules else ("exclusive" if "exclusive" in rules else "none"),
+        )
+
+    @model_validator(mode="after")
+    def _check_against_model_limits(self) -> Self:
+        limits = self.limits_for(self.model_id)
+        label = limits.name or self.model_id or type(self).__name__
+        problems = [
+            *self._sampling_problems(limits, label),
+            *self._length_problems(limits, label),
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def _sampling_problems(self, limits: ModelLimits, label: str) -> list[str]:
+        top_k: int | None = getattr(self, "top_k", None)
+        given = {
+            name: value
+            for name, value in (
+                ("temperature", self.temperature),
+                ("top_p", self.top_p),
+                ("top_k", top_k),
+            )
+            if value is not None
+        }
+        if limits.sampling == "none" and given:
+            return [f"{label} accepts no sampling parameters; remove {', '.join(given)}"]
+        problems: list[str] = []
+        if limits.sampling == "exclusive" and {"temperature", "top_p"} <= given.keys():
+            problems.append(
+                f"{label} rejects temperature together with top_p; set only one of them"
+            )
+        problems.extend(_range_problem("temperature", self.temperature, limits.temperature))
+        problems.extend(_range_problem("top_p", self.top_p, limits.top_p))
+        if top_k is not None and limits.top_k is None:
+            problems.append(f"{label} has no top_k; remove it")
+        elif top_k is not None and limits.top_k is not None:
+            problems.extend(_range_problem("top_k", top_k, limits.top_k))
+        return problems
+
+    def _length_problems(self, limits: ModelLimits, label: str) -> list[str]:
+        problems: list[str] = []
+        if self.max_tokens is not None and self.max_tokens > limits.max_output_tokens:
+            problems.append(
+                f"max_tokens={self.max_tokens} exceeds the output limit of {label} "
+                f"({limits.max_output_tokens})"
+            )
+        stops = self.stop_sequences or ()
+        if len(stops) > MAX_STOP_SEQUENCES:
+            problems.append(f"at most {MAX_STOP_SEQUENCES} stop sequences are accepted")
+        if any(not stop for stop in stops):
+            problems.append("stop sequences must be non-empty strings")
+        return problems
+
+    def inference_config(self) -> dict[str, Any]:
+        """The values for Converse `inferenceConfig`, unset ones left out.
+
+        Returns:
+            camelCase keys: `maxTokens`, `temperature`, `topP`, `stopSequences`.
+
+        Example:
+            >>> from langchain_bedrock_enhanced.models.nova import NovaParameters
+            >>> NovaParameters(temperature=0.5, stop=["END"]).inference_config()
+            {'temperature': 0.5, 'stopSequences': ['END']}
+        """
+        config = {
+            "maxTokens": self.max_tokens,
+            "temperature": self.temperature,
+            "topP": self.top_p,
+            "stopSequences": list(self.stop_sequences) if self.stop_sequences else None,
+        }
+        return {key: value for key, value in config.items() if value is not None}
+
+    def additional_model_request_fields(self) -> dict[str, Any]:
+        """The family's own keys for `additionalModelRequestFields`.
+
+        Returns:
+            top_k placed at `TOP_K_PATH` when set; otherwise nothing.
+
+        Example:
+            >>> from langchain_bedrock_enhanced.models.nova import NovaParameters
+            >>> NovaParameters(top_k=5).additional_model_request_fields()
+            {'inferenceConfig': {'topK': 5}}
+        """
+        return self.request_fields_for({"top_k": getattr(self, "top_k", None)})
+
+    @classmethod
+    def request_fields_for(cls, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Place raw family values in this family's request layout, unvalidated.
+
+        Args:
+            values: Family values by field name (only `top_k` today).
+
+        Returns:
+            The `additionalModelRequestFields` fragment.
+
+        Example:
+            >>> BedrockModelParameters.request_fields_for({"top_k": 3})
+            {'top_k': 3}
+        """
+        top_k = values.get("top_k")
+        if top_k is None:
+            return {}
+        fragment: dict[str, Any] = {cls.TOP_K_PATH[-1]: top_k}
+        for key in reversed(cls.TOP_K_PATH[:-1]):
+            fragment = {key: fragment}
+        return fragment
+
+    @classmethod
+    def read_additional_fields(cls, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Pick this family's values out of user-given `additionalModelRequestFields`.
+
+        The inverse of `request_fields_for`: values given as raw request fields are
+        validated like keyword arguments.
+
+        Args:
+            fields: `additional_model_request_fields` as the user gave them.
+
+        Returns:
+            Parameter values by field name (e.g. `{"top_k": 5}`).
+
+        Example:
+            >>> BedrockModelParameters.read_additional_fields({"top_k": 5, "x": 1})
+            {'top_k': 5}
+        """
+        node: Any = fields
+        for key in cls.TOP_K_PATH:
+            if not isinstance(node, Mapping) or key not in node:
+                return {}
+            node = node[key]
+        return {"top_k": node}
+
+    @classmethod
+    def without_additional_fields(cls, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """`fields` minus the keys `read_additional_fields` recognises.
+
+        Args:
+            fields: `additional_model_request_fields` as the user gave them.
+
+        Returns:
+            The remaining fields, to pass through untouched.
+
+        Example:
+            >>> BedrockModelParameters.without_additional_fields({"top_k": 1, "thinking": {}})
+            {'thinking': {}}
+        """
+        return _without_path(fields, cls.TOP_K_PATH)
+
+    @classmethod
+    def validated(
+        cls, values: Mapping[str, Any], *, region: str | None = None
+    ) -> BedrockModelParameters:
+        """Build an instance, raising `ParameterValidationError` on bad values.
+
+        Args:
+            values: Field values by name (`model_id`, `temperature`, ...).
+            region: The region, for the error's context.
+
+        Returns:
+            The validated instance.
+
+        Raises:
+            ParameterValidationError: Listing every problem, before any request.
+
+        Example:
+            >>> from langchain_bedrock_enhanced.models.llama import Llama3Parameters
+            >>> Llama3Parameters.validated({"top_k": 5})
+            Traceback (most recent call last):
+            ...
+            langchain_bedrock_enhanced.errors.ParameterValidationError: ...
+        """
+        try:
+            return cls.model_validate(dict(values))
+        except ValidationError as err:
+            problems = [_describe(error) for error in err.errors()]
+            model_id = values.get("model_id")
+            detail = "; ".join(f"{name}: {text}" if name else text for name, text in problems)
+            msg = (
+                f"Invalid parameters for {model_id or cls.__name__} "
+                f"({cls.__name__}): {detail}. Nothing was sent to Bedrock."
+            )
+            raise ParameterValidationError(
+                msg,
+                problems=problems,
+                model_id=model_id if isinstance(model_id, str) else None,
+                region=region,
+            ) from err
+
+
+def _without_path(fields: Mapping[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
+    result = dict(fields)
+    head, rest = path[0], path[1:]
+    if head not in result:
+        return result
+    if not rest:
+        del result[head]
+        return result
+    inner = result[head]
+    if isinstance(inner, Mapping):
+        pruned = _without_path(inner, rest)
+        if pruned:
+            result[head] = pruned
+        else:
+            del result[head]
+    return result
+
+
+def _range_problem(name: str, value: float | None, bounds: tuple[float, float]) -> list[str]:
+    if value is None:
+        return []
+    low, high = bounds
+    if low <= value <= high:
+        return []
+    return [f"{name}={value} is outside [{low:g}, {high:g}]"]
+
+
+def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
+    location = ".".join(str(part) for part in error.get("loc", ()))
+    message = str(error.get("msg", "invalid value"))
+    message = message.removeprefix("Value error, ")
+    if error.get("type") == "extra_forbidden":
+        message = "is not a parameter of this model family"
+    return location, message

@@ -1,0 +1,63 @@
+"""The public API is exactly this list; changing it is a deliberate act."""
+
+from __future__ import annotations
+
+import langchain_bedrock_enhanced
+
+EXPECTED_ALL = [
+    "AccessDeniedError",
+    "BedrockEnhancedError",
+    "BedrockModelParameters",
+    "Claude3Parameters",
+    "Claude4Parameters",
+    "Claude35Parameters",
+    "Claude37Parameters",
+    "ClaudeEnhancedChatBedrockConverse",
+    "ConfigurationError",
+    "EnhancedChatBedrockConverse",
+    "LLMError",
+    "Llama3Parameters",
+    "Llama4Parameters",
+    "LlamaEnhancedChatBedrockConverse",
+    "MistralEnhancedChatBedrockConverse",
+    "MistralParameters",
+    "MixtralParameters",
+    "ModelLimits",
+    "ModelMatch",
+    "ModelNotFoundError",
+    "ModelNotReadyError",
+    "ModelTimeoutError",
+    "Nova2Parameters",
+    "NovaEnhancedChatBedrockConverse",
+    "NovaParameters",
+    "ParameterValidationError",
+    "ParsedModelId",
+    "PermanentError",
+    "RequestValidationError",
+    "ServiceUnavailableError",
+    "ThrottlingError",
+    "TransientError",
+    "UnsupportedModelError",
+    "__version__",
+    "base_model_id",
+    "create_langchain_chatbedrock",
+    "get_all_supported_model_ids",
+    "get_client_class_for_model",
+    "get_parameter_class_for_model",
+    "get_parameter_instance_for_client",
+    "map_bedrock_errors",
+    "parse_model_id",
+    "refresh_discovery",
+    "register_model_family",
+    "resolve_model",
+    "translate_bedrock_error",
+]
+
+
+def test_all_is_exactly_the_curated_public_api() -> None:
+    assert sorted(langchain_bedrock_enhanced.__all__) == sorted(EXPECTED_ALL)
+
+
+def test_every_public_name_is_importable_from_the_root() -> None:
+    for name in EXPECTED_ALL:
+        assert getattr(langchain_bedrock_enhanced, name) is not None
