@@ -54,8 +54,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CLIENT_CONFIG: Mapping[str, Any] = {
     # "standard" retries throttling and transient 5xx with jittered backoff; the
-    # legacy default mode retries less and without a retry quota.
-    "retries": {"mode": "standard", "max_attempts": 3},
+    # legacy default mode retries less and without a retry quota. botocore reads
+    # "max_attempts" as *retries*; "total_max_attempts" counts the first call too.
+    "retries": {"mode": "standard", "total_max_attempts": 3},
     "connect_timeout": 10,
     # Long generations (tens of thousands of tokens) outlast botocore's 60 s default.
     "read_timeout": 300,
