@@ -67,7 +67,17 @@ from langchain_bedrock_enhanced.models.nova import (
     NovaEnhancedChatBedrockConverse,
     NovaParameters,
 )
+from langchain_bedrock_enhanced.parallel import arun_parallel, run_parallel
+from langchain_bedrock_enhanced.parallel_results import (
+    ParallelResponse,
+    ParallelResult,
+    ParallelStatistics,
+)
 from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
+from langchain_bedrock_enhanced.pricing import price_for
+from langchain_bedrock_enhanced.rate_limit import BedrockRateLimiter, adaptive_retry_config
+from langchain_bedrock_enhanced.token_budget import TokenRateLimiter
+from langchain_bedrock_enhanced.usage import BedrockUsageCallbackHandler, get_bedrock_usage_callback
 
 try:
     __version__ = metadata.version("langchain-bedrock-enhanced")
@@ -78,6 +88,8 @@ __all__ = [
     "AccessDeniedError",
     "BedrockEnhancedError",
     "BedrockModelParameters",
+    "BedrockRateLimiter",
+    "BedrockUsageCallbackHandler",
     "Claude3Parameters",
     "Claude4Parameters",
     "Claude35Parameters",
@@ -100,25 +112,34 @@ __all__ = [
     "Nova2Parameters",
     "NovaEnhancedChatBedrockConverse",
     "NovaParameters",
+    "ParallelResponse",
+    "ParallelResult",
+    "ParallelStatistics",
     "ParameterValidationError",
     "ParsedModelId",
     "PermanentError",
     "RequestValidationError",
     "ServiceUnavailableError",
     "ThrottlingError",
+    "TokenRateLimiter",
     "TransientError",
     "UnsupportedModelError",
     "__version__",
+    "adaptive_retry_config",
+    "arun_parallel",
     "base_model_id",
     "create_langchain_chatbedrock",
     "get_all_supported_model_ids",
+    "get_bedrock_usage_callback",
     "get_client_class_for_model",
     "get_parameter_class_for_model",
     "get_parameter_instance_for_client",
     "map_bedrock_errors",
     "parse_model_id",
+    "price_for",
     "refresh_discovery",
     "register_model_family",
     "resolve_model",
+    "run_parallel",
     "translate_bedrock_error",
 ]

@@ -1,0 +1,389 @@
+"""What one chat-model call reported about itself: model, access, region, tokens, cost.
+
+Bedrock calls made through this package carry, in `AIMessage.response_metadata`,
+`model_id_sent`, `access_method_used`, `inference_profile_used`,
+`inference_profile_id`, `region` and `attempts`. Calls made through plain
+langchain-aws, or before those keys existed, do not; each key then falls back:
+
+| Field | Read from | Fallback |
+|---|---|---|
+| model | `model_id_sent` | `model_name`, `model_id`, the run's `ls_model_name`, `"unknown"` |
+| access method | `access_method_used` | `"unknown"` |
+| profile | `inference_profile_id` | the identifier sent, when it is a profile ID or ARN |
+| region | `region` | the region the model was configured with (run metadata), `None` |
+| attempts | `attempts` | botocore's `ResponseMetadata.RetryAttempts + 1`, `None` |
+
+Tokens come from `usage_metadata` and cost from the bundled price table
+(`langchain_bedrock_enhanced.pricing`); an unpriced model has cost `None`.
+
+Example:
+    >>> from langchain_core.messages import AIMessage
+    >>> info = call_info_from_message(AIMessage(
+    ...     "hi",
+    ...     usage_metadata={"input_tokens": 10, "output_tokens": 5, "total_tokens": 15},
+    ...     response_metadata={"model_name": "us.amazon.nova-lite-v1:0"},
+    ... ))
+    >>> info.base_model_id, info.inference_profile_id, info.access_method
+    ('amazon.nova-lite-v1:0', 'us.amazon.nova-lite-v1:0', 'unknown')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages.ai import UsageMetadata
+from langchain_core.outputs import ChatGeneration, LLMResult
+
+from langchain_bedrock_enhanced.model_ids import parse_model_id
+from langchain_bedrock_enhanced.pricing import price_for
+
+__all__ = [
+    "UNKNOWN",
+    "BedrockCallInfo",
+    "ErrorInfo",
+    "TokenUsage",
+    "call_info_from_llm_result",
+    "call_info_from_message",
+    "error_info",
+    "run_hints",
+]
+
+UNKNOWN = "unknown"
+"""The access method (or model) recorded when a response does not say."""
+
+_PROFILE_KINDS = frozenset({"system_profile", "application_profile"})
+_CAUSE_DEPTH = 8
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    """Token counts of one or more calls, in LangChain's convention.
+
+    `input_tokens` includes the cached tokens (read and written), as in
+    `UsageMetadata`; `uncached_input_tokens` is the rest.
+
+    Example:
+        >>> usage = TokenUsage.from_usage_metadata({
+        ...     "input_tokens": 100, "output_tokens": 20, "total_tokens": 120,
+        ...     "input_token_details": {"cache_read": 60, "cache_creation": 30},
+        ... })
+        >>> usage.uncached_input_tokens, (usage + usage).total_tokens
+        (10, 240)
+    """
+
+    input_tokens: int = 0
+    """All input tokens, cached or not."""
+    output_tokens: int = 0
+    """Output tokens."""
+    cache_read_tokens: int = 0
+    """Input tokens read from the prompt cache."""
+    cache_write_tokens: int = 0
+    """Input tokens written to the prompt cache."""
+    total_tokens: int = 0
+    """Input plus output tokens, as reported."""
+
+    @property
+    def uncached_input_tokens(self) -> int:
+        """Input tokens neither read from nor written to the cache."""
+        return max(self.input_tokens - self.cache_read_tokens - self.cache_write_tokens, 0)
+
+    def __add__(self, other: TokenUsage) -> TokenUsage:
+        """Field-wise sum."""
+        return TokenUsage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
+            cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+    @classmethod
+    def from_usage_metadata(cls, usage: UsageMetadata | Mapping[str, Any] | None) -> TokenUsage:
+        """Read LangChain's `UsageMetadata` (missing means zero).
+
+        Cache writes are `cache_creation`, or the sum of the per-TTL
+        `ephemeral_5m_input_tokens`/`ephemeral_1h_input_tokens` when langchain-aws
+        moved them there (it then sets `cache_creation` to 0).
+
+        Args:
+            usage: The message's `usage_metadata`, or `None`.
+
+        Returns:
+            The counts.
+
+        Example:
+            >>> TokenUsage.from_usage_metadata(None).total_tokens
+            0
+        """
+        if not usage:
+            return cls()
+        details: Mapping[str, Any] = usage.get("input_token_details") or {}
+        per_ttl = _int(details.get("ephemeral_5m_input_tokens")) + _int(
+            details.get("ephemeral_1h_input_tokens")
+        )
+        input_tokens = _int(usage.get("input_tokens"))
+        output_tokens = _int(usage.get("output_tokens"))
+        return cls(
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cache_read_tokens=_int(details.get("cache_read")),
+            cache_write_tokens=max(_int(details.get("cache_creation")), per_ttl),
+            total_tokens=_int(usage.get("total_tokens")) or input_tokens + output_tokens,
+        )
+
+
+def _int(value: object) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@dataclass(frozen=True)
+class BedrockCallInfo:
+    """What one chat-model call reported about itself.
+
+    Example:
+        >>> info = call_info_from_message(AIMessage("x", response_metadata={
+        ...     "model_id_sent": "eu.amazon.nova-lite-v1:0",
+        ...     "access_method_used": "regional_profile",
+        ...     "inference_profile_used": True,
+        ...     "inference_profile_id": "eu.amazon.nova-lite-v1:0",
+        ...     "region": "eu-west-1", "attempts": 2,
+        ... }))
+        >>> info.base_model_id, info.region, info.attempts
+        ('amazon.nova-lite-v1:0', 'eu-west-1', 2)
+    """
+
+    model_id: str
+    """The identifier sent (or reported), e.g. `us.anthropic.claude-…`; `"unknown"` if none."""
+    base_model_id: str | None
+    """The foundation model behind it, when it can be told from the identifier."""
+    access_method: str
+    """How the model was reached (`access_method_used`), or `"unknown"`."""
+    inference_profile_id: str | None
+    """The inference profile ID or ARN used, if any."""
+    region: str | None
+    """The region of the call, if known."""
+    attempts: int | None
+    """Requests sent for this call, retries included, if known."""
+    usage: TokenUsage = field(default_factory=TokenUsage)
+    """Tokens used."""
+    cost_usd: float | None = None
+    """Cost in USD; `None` when the model has no price."""
+
+    @property
+    def model_key(self) -> str:
+        """The key per-model statistics use: the base model ID when known."""
+        return self.base_model_id or self.model_id
+
+
+def call_info_from_message(
+    message: BaseMessage,
+    *,
+    model_hint: str | None = None,
+    region_hint: str | None = None,
+) -> BedrockCallInfo:
+    """Describe a call from its final message.
+
+    Args:
+        message: The call's `AIMessage` (or the aggregated `AIMessageChunk`).
+        model_hint: The model to assume when the metadata names none.
+        region_hint: The region to assume when the metadata names none (for example
+            the region the model was configured with).
+
+    Returns:
+        What the call reported, with fallbacks for missing keys.
+
+    Example:
+        >>> call_info_from_message(AIMessage("x")).access_method
+        'unknown'
+    """
+    metadata: Mapping[str, Any] = message.response_metadata or {}
+    model_id = (
+        _str(metadata.get("model_id_sent"))
+        or _str(metadata.get("model_name"))
+        or _str(metadata.get("model_id"))
+        or model_hint
+        or UNKNOWN
+    )
+    access_method = _str(metadata.get("access_method_used")) or UNKNOWN
+    parsed = parse_model_id(model_id)
+    profile_id = _str(metadata.get("inference_profile_id"))
+    if (
+        profile_id is None
+        and "inference_profile_used" not in metadata
+        and parsed.kind in (_PROFILE_KINDS)
+    ):
+        # langchain-aws reports only application profiles; an identifier sent with a
+        # geo or global prefix *is* the system profile used.
+        profile_id = model_id
+    usage = TokenUsage.from_usage_metadata(
+        message.usage_metadata if isinstance(message, AIMessage) else None
+    )
+    price = price_for(model_id, access_method)
+    return BedrockCallInfo(
+        model_id=model_id,
+        base_model_id=parsed.base_model_id,
+        access_method=access_method,
+        inference_profile_id=profile_id,
+        region=_str(metadata.get("region")) or region_hint,
+        attempts=_attempts(metadata),
+        usage=usage,
+        cost_usd=None
+        if price is None
+        else price.cost(
+            uncached_input_tokens=usage.uncached_input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_read_tokens=usage.cache_read_tokens,
+            cache_write_tokens=usage.cache_write_tokens,
+        ),
+    )
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _attempts(metadata: Mapping[str, Any]) -> int | None:
+    attempts = metadata.get("attempts")
+    if isinstance(attempts, int) and not isinstance(attempts, bool):
+        return attempts
+    boto = metadata.get("ResponseMetadata")
+    retries = boto.get("RetryAttempts") if isinstance(boto, Mapping) else None
+    return retries + 1 if isinstance(retries, int) else None
+
+
+def run_hints(metadata: Mapping[str, Any] | None) -> tuple[str | None, str | None]:
+    """The model and region a chat model's run metadata names (LangSmith `ls_*` keys).
+
+    Args:
+        metadata: The `metadata` passed to `on_chat_model_start`.
+
+    Returns:
+        `(model, region)`, each `None` when absent.
+
+    Example:
+        >>> run_hints({"ls_model_name": "m", "ls_invocation_params": {"region_name": "eu-west-1"}})
+        ('m', 'eu-west-1')
+    """
+    if not metadata:
+        return None, None
+    params = metadata.get("ls_invocation_params")
+    region = _str(params.get("region_name")) if isinstance(params, Mapping) else None
+    return _str(metadata.get("ls_model_name")), region
+
+
+def call_info_from_llm_result(
+    response: LLMResult,
+    *,
+    model_hint: str | None = None,
+    region_hint: str | None = None,
+) -> BedrockCallInfo:
+    """Describe a finished chat-model run from the `LLMResult` given to `on_llm_end`.
+
+    The description comes from the first generation's message; tokens and cost add
+    up over every generation. A result without chat messages (a completion model)
+    counts with no tokens and an unknown cost.
+
+    Args:
+        response: The run's result.
+        model_hint: The model to assume when the metadata names none.
+        region_hint: The region to assume when the metadata names none.
+
+    Returns:
+        The call.
+
+    Example:
+        >>> from langchain_core.outputs import ChatGeneration
+        >>> result = LLMResult(generations=[[ChatGeneration(message=AIMessage("x"))]])
+        >>> call_info_from_llm_result(result, model_hint="amazon.nova-lite-v1:0").model_id
+        'amazon.nova-lite-v1:0'
+    """
+    messages = [
+        generation.message
+        for generations in response.generations
+        for generation in generations
+        if isinstance(generation, ChatGeneration)
+    ]
+    if not messages:
+        return BedrockCallInfo(model_hint or UNKNOWN, None, UNKNOWN, None, region_hint, None)
+    info = call_info_from_message(messages[0], model_hint=model_hint, region_hint=region_hint)
+    for extra in messages[1:]:
+        more = call_info_from_message(extra, model_hint=model_hint)
+        info = replace(
+            info,
+            usage=info.usage + more.usage,
+            cost_usd=None
+            if info.cost_usd is None or more.cost_usd is None
+            else info.cost_usd + more.cost_usd,
+        )
+    return info
+
+
+@dataclass(frozen=True)
+class ErrorInfo:
+    """What a failed call's exception says about the call.
+
+    Example:
+        >>> error_info(KeyError("x")).attempts is None
+        True
+    """
+
+    model_id: str | None
+    """The model identifier, if the error carries one."""
+    region: str | None
+    """The region, if the error carries one."""
+    access_method: str | None
+    """How the model was reached, if the error carries it."""
+    attempts: int | None
+    """Requests sent before giving up, if known."""
+
+
+def error_info(error: BaseException) -> ErrorInfo:
+    """Read the context a failed call's exception carries.
+
+    This package's errors carry `model_id`, `region` and `access_method`; botocore's
+    `ClientError`, anywhere in the `__cause__`/`__context__` chain, carries
+    `ResponseMetadata.RetryAttempts`; an `attempts` attribute wins over both.
+
+    Args:
+        error: The exception.
+
+    Returns:
+        What it says (each field `None` when it does not say).
+
+    Example:
+        >>> from botocore.exceptions import ClientError
+        >>> err = ClientError(
+        ...     {
+        ...         "Error": {"Code": "ThrottlingException"},
+        ...         "ResponseMetadata": {"RetryAttempts": 2},
+        ...     },
+        ...     "Converse",
+        ... )
+        >>> error_info(err).attempts
+        3
+    """
+    attempts: int | None = None
+    current: BaseException | None = error
+    for _ in range(_CAUSE_DEPTH):
+        if current is None:
+            break
+        own = getattr(current, "attempts", None)
+        if isinstance(own, int) and not isinstance(own, bool):
+            attempts = own
+            break
+        response = getattr(current, "response", None)
+        if isinstance(response, Mapping):
+            found = _attempts(response)
+            if found is not None:
+                attempts = found
+                break
+        current = current.__cause__ or current.__context__
+    return ErrorInfo(
+        model_id=_str(getattr(error, "model_id", None)),
+        region=_str(getattr(error, "region", None)),
+        access_method=_str(getattr(error, "access_method", None)),
+        attempts=attempts,
+    )

@@ -1,0 +1,244 @@
+"""Bedrock token prices: the bundled, dated price table and a typed lookup.
+
+The table is `langchain_bedrock_enhanced/data/prices.json`. It holds USD per million
+tokens for uncached input, output, cache reads and cache writes, per base model, with
+its provenance, the date it was compiled and a confidence level per model. Read the
+file's `provenance` before trusting a figure: prices change, and the table is a
+snapshot, not a bill.
+
+Two price tiers exist. `regional` covers the bare model ID (in-region on demand) and
+the geo cross-Region profiles (`us.`, `eu.`, `apac.`, ...), which AWS bills at the
+source region's rate. `global` covers the `global.` profile where AWS prices it
+differently (for Claude 4.5 and later the global profile is about 10% cheaper).
+
+A model the table does not know has no price: `price_for` returns `None`, and every
+cost built on it is `None`, never `0`.
+
+Example:
+    >>> price = price_for("global.anthropic.claude-sonnet-4-5-20250929-v1:0")
+    >>> price.tier, price.input, price.output
+    ('global', 3.0, 15.0)
+    >>> price_for("us.anthropic.claude-sonnet-4-5-20250929-v1:0").input
+    3.3
+    >>> price_for("acme.unknown-model-v1:0") is None
+    True
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+from langchain_bedrock_enhanced.model_ids import parse_model_id
+
+__all__ = [
+    "ModelPrice",
+    "PriceTable",
+    "PriceTier",
+    "load_price_table",
+    "price_for",
+]
+
+logger = logging.getLogger(__name__)
+
+PriceTier = Literal["regional", "global"]
+"""Which of a model's prices applies: in-region and geo profiles, or the global profile."""
+
+_TOKENS_PER_UNIT = 1_000_000
+_GLOBAL_ACCESS_NAMES = frozenset({"global", "global_profile", "global_cris"})
+
+
+@dataclass(frozen=True)
+class ModelPrice:
+    """The price of one base model in one tier, in USD per million tokens.
+
+    Example:
+        >>> price = ModelPrice(
+        ...     model_id="amazon.nova-lite-v1:0", tier="regional", input=0.06, output=0.24,
+        ...     cache_read=0.015, cache_write=None, confidence="high", as_of="2025",
+        ... )
+        >>> round(price.cost(uncached_input_tokens=1_000_000, output_tokens=500_000), 6)
+        0.18
+        >>> price.cost(uncached_input_tokens=10, output_tokens=5, cache_write_tokens=3) is None
+        True
+    """
+
+    model_id: str
+    """The base model ID the price is for."""
+    tier: PriceTier
+    """The tier this price belongs to."""
+    input: float
+    """USD per million uncached input tokens."""
+    output: float
+    """USD per million output tokens."""
+    cache_read: float | None
+    """USD per million tokens read from the prompt cache; `None` when unknown."""
+    cache_write: float | None
+    """USD per million tokens written to the prompt cache; `None` when unknown."""
+    confidence: str
+    """How sure the table's compiler is of these figures (`high`, `medium`, `low`, ...)."""
+    as_of: str
+    """When the prices were observed, as the table states it."""
+
+    def cost(
+        self,
+        *,
+        uncached_input_tokens: int,
+        output_tokens: int,
+        cache_read_tokens: int = 0,
+        cache_write_tokens: int = 0,
+    ) -> float | None:
+        """The USD cost of a number of tokens at this price.
+
+        Args:
+            uncached_input_tokens: Input tokens neither read from nor written to the cache.
+            output_tokens: Output tokens.
+            cache_read_tokens: Input tokens read from the prompt cache.
+            cache_write_tokens: Input tokens written to the prompt cache.
+
+        Returns:
+            The cost in USD, or `None` when tokens were used in a category whose price
+            is unknown (an unknown price is never treated as free).
+
+        Example:
+            >>> price_for("anthropic.claude-3-haiku-20240307-v1:0").cost(
+            ...     uncached_input_tokens=1000, output_tokens=1000
+            ... )
+            0.0015
+        """
+        total = uncached_input_tokens * self.input + output_tokens * self.output
+        for tokens, rate in (
+            (cache_read_tokens, self.cache_read),
+            (cache_write_tokens, self.cache_write),
+        ):
+            if tokens:
+                if rate is None:
+                    return None
+                total += tokens * rate
+        return total / _TOKENS_PER_UNIT
+
+
+@dataclass(frozen=True)
+class PriceTable:
+    """The bundled price table: its provenance and one entry per base model.
+
+    Example:
+        >>> table = load_price_table()
+        >>> table.currency, "anthropic.claude-3-haiku-20240307-v1:0" in table.models
+        ('USD', True)
+    """
+
+    currency: str
+    """The currency of every price (`USD`)."""
+    compiled_on: str
+    """The date the table was written."""
+    prices_as_of: str
+    """When the prices themselves were observed."""
+    provenance: str
+    """Where the figures come from, and how far to trust them."""
+    models: Mapping[str, Mapping[str, Any]]
+    """The raw entry of each base model ID, as in the JSON file."""
+
+    def price(self, model_id: str, tier: PriceTier) -> ModelPrice | None:
+        """The price of a base model in a tier (falling back to `regional`).
+
+        Args:
+            model_id: A base model ID (no profile prefix).
+            tier: The wanted tier. A model without a `global` price uses `regional`.
+
+        Returns:
+            The price, or `None` when the model is not in the table.
+
+        Example:
+            >>> load_price_table().price("amazon.nova-pro-v1:0", "global").tier
+            'regional'
+        """
+        entry = self.models.get(model_id)
+        if entry is None:
+            return None
+        chosen: PriceTier = tier if tier in entry else "regional"
+        rates = entry[chosen]
+        return ModelPrice(
+            model_id=model_id,
+            tier=chosen,
+            input=float(rates["input"]),
+            output=float(rates["output"]),
+            cache_read=_optional_float(rates.get("cache_read")),
+            cache_write=_optional_float(rates.get("cache_write")),
+            confidence=str(entry.get("confidence", "unknown")),
+            as_of=self.prices_as_of,
+        )
+
+
+def _optional_float(value: object) -> float | None:
+    return None if value is None else float(str(value))
+
+
+@lru_cache(maxsize=1)
+def load_price_table() -> PriceTable:
+    """Load the bundled price table (once; later calls return the same object).
+
+    Returns:
+        The parsed table.
+
+    Example:
+        >>> load_price_table().compiled_on
+        '2026-11-21'
+    """
+    text = (
+        resources.files("langchain_bedrock_enhanced")
+        .joinpath("data/prices.json")
+        .read_text(encoding="utf-8")
+    )
+    raw = json.loads(text)
+    return PriceTable(
+        currency=raw["currency"],
+        compiled_on=raw["compiled_on"],
+        prices_as_of=raw["prices_as_of"],
+        provenance=raw["provenance"],
+        models=raw["models"],
+    )
+
+
+def _tier_for(geo_prefix: str | None, access: str | None) -> PriceTier:
+    # The prefix of the identifier actually sent is the strongest evidence; an
+    # access-method name or a bare prefix passed by the caller comes next.
+    if geo_prefix is not None:
+        return "global" if geo_prefix == "global" else "regional"
+    if access is not None and access.lower() in _GLOBAL_ACCESS_NAMES:
+        return "global"
+    return "regional"
+
+
+def price_for(model_id: str, access: str | None = None) -> ModelPrice | None:
+    """The price that applies to a call of `model_id`.
+
+    Args:
+        model_id: Any identifier Bedrock accepts: a bare model ID, a geo or global
+            profile ID, or a foundation-model or system-profile ARN.
+        access: How the model was reached, used when `model_id` carries no profile
+            prefix: an access method (`direct`, `regional_profile`, `global_profile`)
+            or a profile prefix (`us`, `eu`, `global`, ...).
+
+    Returns:
+        The price, or `None` when the base model is unknown to the table or cannot be
+        told from the identifier (an application-profile ARN, for instance).
+
+    Example:
+        >>> price_for("anthropic.claude-haiku-4-5-20251001-v1:0", "global_profile").input
+        1.0
+        >>> price_for("eu.anthropic.claude-haiku-4-5-20251001-v1:0").input
+        1.1
+    """
+    parsed = parse_model_id(model_id)
+    if parsed.base_model_id is None:
+        return None
+    price = load_price_table().price(parsed.base_model_id, _tier_for(parsed.geo_prefix, access))
+    if price is None:
+        logger.debug("No price for %s in the bundled price table", parsed.base_model_id)
+    return price
