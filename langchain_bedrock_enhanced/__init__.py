@@ -14,6 +14,18 @@ from __future__ import annotations
 
 from importlib import metadata
 
+from langchain_bedrock_enhanced.access import (
+    AccessMethod,
+    AccessMethodPreference,
+    AccessMethodSelector,
+    AccessMethodTracker,
+    InMemoryPreferenceStore,
+    JsonFilePreferenceStore,
+    PreferenceStore,
+    ProfileRequirementDetector,
+    ProfileRequirementError,
+)
+from langchain_bedrock_enhanced.catalog import ModelCatalog
 from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.discovery import (
     ModelMatch,
@@ -76,6 +88,12 @@ from langchain_bedrock_enhanced.parallel_results import (
 from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
 from langchain_bedrock_enhanced.pricing import price_for
 from langchain_bedrock_enhanced.rate_limit import BedrockRateLimiter, adaptive_retry_config
+from langchain_bedrock_enhanced.retry import (
+    BedrockRetryError,
+    BedrockRetryRunnable,
+    RetryAttempt,
+    with_bedrock_retry,
+)
 from langchain_bedrock_enhanced.token_budget import TokenRateLimiter
 from langchain_bedrock_enhanced.usage import BedrockUsageCallbackHandler, get_bedrock_usage_callback
 
@@ -86,9 +104,15 @@ except metadata.PackageNotFoundError:  # pragma: no cover - running from a sourc
 
 __all__ = [
     "AccessDeniedError",
+    "AccessMethod",
+    "AccessMethodPreference",
+    "AccessMethodSelector",
+    "AccessMethodTracker",
     "BedrockEnhancedError",
     "BedrockModelParameters",
     "BedrockRateLimiter",
+    "BedrockRetryError",
+    "BedrockRetryRunnable",
     "BedrockUsageCallbackHandler",
     "Claude3Parameters",
     "Claude4Parameters",
@@ -97,6 +121,8 @@ __all__ = [
     "ClaudeEnhancedChatBedrockConverse",
     "ConfigurationError",
     "EnhancedChatBedrockConverse",
+    "InMemoryPreferenceStore",
+    "JsonFilePreferenceStore",
     "LLMError",
     "Llama3Parameters",
     "Llama4Parameters",
@@ -104,6 +130,7 @@ __all__ = [
     "MistralEnhancedChatBedrockConverse",
     "MistralParameters",
     "MixtralParameters",
+    "ModelCatalog",
     "ModelLimits",
     "ModelMatch",
     "ModelNotFoundError",
@@ -118,7 +145,11 @@ __all__ = [
     "ParameterValidationError",
     "ParsedModelId",
     "PermanentError",
+    "PreferenceStore",
+    "ProfileRequirementDetector",
+    "ProfileRequirementError",
     "RequestValidationError",
+    "RetryAttempt",
     "ServiceUnavailableError",
     "ThrottlingError",
     "TokenRateLimiter",
@@ -142,4 +173,5 @@ __all__ = [
     "resolve_model",
     "run_parallel",
     "translate_bedrock_error",
+    "with_bedrock_retry",
 ]

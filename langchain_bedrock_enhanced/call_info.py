@@ -146,7 +146,7 @@ class BedrockCallInfo:
     Example:
         >>> info = call_info_from_message(AIMessage("x", response_metadata={
         ...     "model_id_sent": "eu.amazon.nova-lite-v1:0",
-        ...     "access_method_used": "regional_profile",
+        ...     "access_method_used": "regional_cris",
         ...     "inference_profile_used": True,
         ...     "inference_profile_id": "eu.amazon.nova-lite-v1:0",
         ...     "region": "eu-west-1", "attempts": 2,

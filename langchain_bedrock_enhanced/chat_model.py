@@ -14,6 +14,12 @@ accepted unvalidated. Family subclasses in `langchain_bedrock_enhanced.models` s
 - `extract_stream_text`: the text of one stream event;
 - `format_invoke_body` / `parse_invoke_response`: native InvokeModel bodies.
 
+Every call goes through the access engine (`langchain_bedrock_enhanced.access`):
+the model ID sent is chosen per call (direct, regional or global inference profile),
+a "needs an inference profile" answer is retried at once with the next method, and
+`response_metadata` says how the call was served. `auto_inference_profile=False`
+turns this off.
+
 Example:
     >>> from langchain_bedrock_enhanced import create_langchain_chatbedrock
     >>> model = create_langchain_chatbedrock(  # doctest: +SKIP
@@ -31,16 +37,20 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from langchain_aws import ChatBedrockConverse
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
+from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
 from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
 from langchain_bedrock_enhanced.parameters import BedrockModelParameters
 
 if TYPE_CHECKING:
+    from botocore.config import Config
     from langchain_core.callbacks import CallbackManagerForLLMRun
     from langchain_core.outputs import ChatGenerationChunk, ChatResult
+
+    from langchain_bedrock_enhanced.retry import BedrockRetryRunnable
 
 __all__ = ["EnhancedChatBedrockConverse", "ToolChoiceValue"]
 
@@ -115,8 +125,14 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     PROVIDER: ClassVar[str | None] = None
     """The provider segment of the family's model IDs (`anthropic`, `amazon`, ...)."""
 
+    auto_inference_profile: bool = Field(default=True)
+    """Choose the access method per call and fall back to inference profiles when needed."""
+
     _parameters: BedrockModelParameters | None = PrivateAttr(default=None)
     _folded_system: tuple[str, ...] = PrivateAttr(default=())
+    _engine: AccessEngine | None = PrivateAttr(default=None)
+    _factory_arguments: dict[str, Any] | None = PrivateAttr(default=None)
+    _caller_client: bool = PrivateAttr(default=False)
 
     def __init__(self, **kwargs: Any) -> None:  # noqa: ANN401 - ChatBedrockConverse's own
         """Build the model; raise our typed errors rather than pydantic's wrapper.
@@ -131,6 +147,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         """
         try:
             super().__init__(**kwargs)
+            self._caller_client = kwargs.get("client") is not None
         except ValidationError as err:
             # Pydantic wraps ValueErrors raised in validators. Our errors are
             # ValueErrors (for drop-in compatibility), so unwrap them: callers get
@@ -538,6 +555,77 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             return messages
         return _fold_system(messages, self._folded_system)
 
+    # ------------------------------------------------------------ access
+
+    @property
+    def access_engine(self) -> AccessEngine | None:
+        """The engine that picks the model ID sent; None when `auto_inference_profile` is off.
+
+        A model from the factory carries the engine the factory built (catalog,
+        tracker, preference store); otherwise the process-wide default tracker is used,
+        without a catalog.
+        """
+        if not self.auto_inference_profile:
+            return None
+        if self._engine is None:
+            self._engine = AccessEngine.default()
+        return self._engine
+
+    @property
+    def has_caller_client(self) -> bool:
+        """Whether the runtime client was given by the caller rather than built here."""
+        return self._caller_client
+
+    def use_access_engine(self, engine: AccessEngine) -> None:
+        """Route this model's calls through `engine` (the factory does this)."""
+        self._engine = engine
+
+    @property
+    def request_region(self) -> str:
+        """The region requests go to: `region_name`, else the runtime client's region."""
+        if self.region_name:
+            return self.region_name
+        region = getattr(getattr(self.client, "meta", None), "region_name", None)
+        return region if isinstance(region, str) and region else "us-east-1"
+
+    def rebuilt(
+        self,
+        *,
+        model_id: str | None = None,
+        region_name: str | None = None,
+        config: Config | None = None,
+    ) -> EnhancedChatBedrockConverse:
+        """A new model with the same settings, for another model ID or region.
+
+        The access engine is shared, so what was learned carries over. Used by the
+        retry wrapper for region failover and model fallback.
+
+        Args:
+            model_id: The model to use instead; a different family's class is chosen
+                when needed.
+            region_name: The region to use instead.
+            config: botocore settings layered over this model's.
+
+        Returns:
+            The new model.
+        """
+        from langchain_bedrock_enhanced.factory import rebuild_model  # noqa: PLC0415 - cycle
+
+        return rebuild_model(self, model_id=model_id, region_name=region_name, config=config)
+
+    def with_bedrock_retry(self, **kwargs: Any) -> BedrockRetryRunnable:  # noqa: ANN401
+        """This model wrapped with backoff, region failover and model fallback.
+
+        Args:
+            **kwargs: The keyword arguments of `with_bedrock_retry`.
+
+        Returns:
+            The wrapping Runnable.
+        """
+        from langchain_bedrock_enhanced.retry import with_bedrock_retry  # noqa: PLC0415 - cycle
+
+        return with_bedrock_retry(self, **kwargs)
+
     @override
     def _generate(
         self,
@@ -546,7 +634,19 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        return super()._generate(self._prepare_messages(messages), stop, run_manager, **kwargs)
+        prepared = self._prepare_messages(messages)
+        parent = super()._generate
+        engine = self.access_engine
+        if engine is None or "model_id" in kwargs:
+            return parent(prepared, stop, run_manager, **kwargs)
+        result, outcome = engine.run(
+            self.model_id,
+            self.request_region,
+            lambda sent: parent(prepared, stop, run_manager, **{**kwargs, "model_id": sent}),
+        )
+        for generation in result.generations:
+            generation.message.response_metadata.update(outcome.as_metadata())
+        return result
 
     @override
     def _stream(
@@ -556,7 +656,26 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        return super()._stream(self._prepare_messages(messages), stop, run_manager, **kwargs)
+        prepared = self._prepare_messages(messages)
+        parent = super()._stream
+        engine = self.access_engine
+        if engine is None or "model_id" in kwargs:
+            yield from parent(prepared, stop, run_manager, **kwargs)
+            return
+        outcomes: list[AccessOutcome] = []
+        chunks = engine.stream(
+            self.model_id,
+            self.request_region,
+            lambda sent: parent(prepared, stop, run_manager, **{**kwargs, "model_id": sent}),
+            outcomes.append,
+        )
+        tagged = False
+        for chunk in chunks:
+            if not tagged and outcomes:
+                # Once only: merging chunks concatenates repeated string metadata.
+                chunk.message.response_metadata.update(outcomes[0].as_metadata())
+                tagged = True
+            yield chunk
 
     @classmethod
     @override

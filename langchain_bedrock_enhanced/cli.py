@@ -8,7 +8,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from langchain_bedrock_enhanced.emulator import BedrockEmulator
 
 DEMO_MODELS = (
     "us.anthropic.claude-sonnet-4-5-20250929-v1:0",
@@ -68,7 +71,51 @@ def run_demo(out: TextIO = sys.stdout) -> int:
             reply = chain.invoke({"topic": DEMO_TOPIC})
             out.write(f"{type(model).__name__} ({model_id})\n  {reply}\n")
         out.write(f"\nround trips seen by the emulator: {len(emu.requests)}\n")
+        emu.clear_requests()
+        _profile_demo(emu, out)
     return 0
+
+
+PROFILE_ONLY_MODEL = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+"""Refuses its bare ID everywhere: it must be called through an inference profile."""
+
+
+def _profile_demo(emu: BedrockEmulator, out: TextIO) -> None:
+    """A profile-only model from its bare ID: the engine learns once, then sends one request."""
+    from langchain_bedrock_enhanced.access import AccessMethodTracker  # noqa: PLC0415
+    from langchain_bedrock_enhanced.factory import create_langchain_chatbedrock  # noqa: PLC0415
+
+    tracker = AccessMethodTracker()
+    out.write(f"\nProfile-only model from its bare ID: {PROFILE_ONLY_MODEL}\n")
+    for region, catalog in (("eu-west-1", False), ("ap-northeast-1", None)):
+        model = create_langchain_chatbedrock(
+            PROFILE_ONLY_MODEL,
+            region_name=region,
+            endpoint_url=emu.endpoint_url,
+            aws_access_key_id="AKIDEXAMPLEDEMO00000",
+            aws_secret_access_key="demo-secret",  # noqa: S106 - the emulator's
+            catalog=catalog,
+            tracker=tracker,
+        )
+        label = "catalog on" if catalog is None else "catalog off: learns from the first error"
+        out.write(f"  {region} ({label})\n")
+        for call in (1, 2, 3):
+            before = sum(1 for r in emu.requests if r.is_runtime)
+            metadata = model.invoke("Hello!").response_metadata
+            sent = sum(1 for r in emu.requests if r.is_runtime) - before
+            out.write(
+                f"    call {call}: {metadata['access_method_used']:<14} "
+                f"{metadata['model_id_sent']:<50} runtime requests: {sent}\n"
+            )
+    out.write("\nTracker statistics\n")
+    header = f"  {'model':<44} {'region':<15} {'calls by method':<34} ok  failed  needs-profile"
+    out.write(header + "\n")
+    for (model_id, region), stats in sorted(tracker.get_statistics().items()):
+        methods = ", ".join(f"{m}={n}" for m, n in sorted(stats.calls_by_method.items()))
+        out.write(
+            f"  {model_id:<44} {region:<15} {methods:<34} {stats.successes:<3} "
+            f"{stats.failures:<7} {stats.profile_requirements}\n"
+        )
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,6 +10,8 @@ BedrockEnhancedError              root: everything this package raises
 │   ├── UnsupportedModelError     no model family claims the identifier
 │   └── ParameterValidationError  a parameter is outside what the model accepts
 └── LLMError                      a request to Bedrock failed (or something unexpected did)
+    ├── BedrockRetryError         every (model, region) attempt of with_bedrock_retry failed
+    │                             (in retry.py; lists every attempt)
     ├── TransientError            the same request may succeed later, elsewhere or slower
     │   ├── ThrottlingError       ThrottlingException, ServiceQuotaExceededException, 429
     │   ├── ModelNotReadyError    ModelNotReadyException
@@ -19,6 +21,8 @@ BedrockEnhancedError              root: everything this package raises
         ├── AccessDeniedError     AccessDeniedException, bad or expired credentials
         ├── ModelNotFoundError    ResourceNotFoundException (unknown, legacy or retired model)
         └── RequestValidationError  ValidationException (bad request, on-demand not supported)
+            └── ProfileRequirementError  needs an inference profile and none is known
+                                         (in access/errors.py)
 ```
 
 A plain `LLMError` (no subclass) means the failure could not be classified; it is
@@ -79,7 +83,7 @@ __all__ = [
     "translate_bedrock_error",
 ]
 
-AccessMethod = Literal["direct", "regional_profile", "global_profile", "application_profile"]
+AccessMethod = Literal["direct", "regional_cris", "global_cris", "application_profile"]
 """How a model was reached: its bare ID, a geo profile, the global profile or an ARN."""
 
 # Access key IDs (AKIA/ASIA...) and anything labelled as a secret or token. botocore

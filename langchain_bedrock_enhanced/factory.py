@@ -26,14 +26,20 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 from pydantic import ValidationError
 
+from langchain_bedrock_enhanced.access.engine import AccessEngine
+from langchain_bedrock_enhanced.access.preferences import JsonFilePreferenceStore, PreferenceStore
+from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
+from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
+from langchain_bedrock_enhanced.catalog import ModelCatalog
 from langchain_bedrock_enhanced.chat_model import _FAMILY_KWARGS, EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.discovery import resolve_model
 from langchain_bedrock_enhanced.errors import (
@@ -48,7 +54,12 @@ from langchain_bedrock_enhanced.model_ids import parse_model_id
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
-__all__ = ["DEFAULT_CLIENT_CONFIG", "create_langchain_chatbedrock", "default_client_config"]
+__all__ = [
+    "DEFAULT_CLIENT_CONFIG",
+    "create_langchain_chatbedrock",
+    "default_client_config",
+    "rebuild_model",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +135,9 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
     config: Config | None = None,
     client: BedrockRuntimeClient | None = None,
     model_kwargs: Mapping[str, Any] | None = None,
+    catalog: ModelCatalog | Literal[False] | None = None,
+    tracker: AccessMethodTracker | None = None,
+    preference_store: PreferenceStore | str | os.PathLike[str] | None = None,
     **params: Any,  # noqa: ANN401 - any ChatBedrockConverse field
 ) -> EnhancedChatBedrockConverse:
     """Create the chat model of the right family for any Bedrock model identifier.
@@ -141,6 +155,14 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
         client: A ready bedrock-runtime client to use instead of building one.
         model_kwargs: Extra `additionalModelRequestFields`; family parameters in it
             (e.g. `top_k`) are validated like keyword arguments.
+        catalog: What each region offers, consulted before the first call so that
+            a profile-only model goes straight to its profile. `None` shares one
+            catalog per endpoint and profile (live discovery, disk cache, bundled
+            snapshot); `False` disables it (learning still applies).
+        tracker: Where access outcomes are learned; the process-wide tracker by
+            default.
+        preference_store: Persist learned access methods: a `PreferenceStore`, or a
+            file path for a `JsonFilePreferenceStore` shared between processes.
         **params: Parameters (`temperature`, `top_p`, `top_k`, `max_tokens`,
             `stop`, ...) and any other `ChatBedrockConverse` field (`base_model_id`
             for an application-profile ARN, `bedrock_client`, `system`, ...).
@@ -165,8 +187,15 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
         >>> model.additional_model_request_fields
         {'top_k': 40}
     """
+    given = {
+        "credentials_profile_name": credentials_profile_name,
+        "endpoint_url": endpoint_url,
+        "config": config,
+        "model_kwargs": dict(model_kwargs) if model_kwargs else None,
+        **params,
+    }
     try:
-        return _create(
+        model = _create(
             model_id,
             region_name=region_name,
             credentials_profile_name=credentials_profile_name,
@@ -176,6 +205,18 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
             model_kwargs=model_kwargs,
             params=params,
         )
+        # What the caller asked for (not what validators derived), so that
+        # rebuild_model can make the same request for another model or region.
+        model._factory_arguments = {k: v for k, v in given.items() if v is not None}  # noqa: SLF001
+        model.use_access_engine(
+            _access_engine(
+                catalog=catalog,
+                tracker=tracker,
+                preference_store=preference_store,
+                endpoint_url=endpoint_url,
+                profile=credentials_profile_name or os.environ.get("AWS_PROFILE") or None,
+            )
+        )
     except BedrockEnhancedError:
         raise
     except (BotoCoreError, Exception) as err:
@@ -184,6 +225,7 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
             msg = f"Could not create a chat model for {model_id!r}: {type(err).__name__}: {err}"
             translated = LLMError(msg, model_id=model_id, region=region_name)
         raise translated from err
+    return model
 
 
 def _check_parameter_names(model_id: str, params: Mapping[str, Any]) -> None:
@@ -301,3 +343,112 @@ def _construct(
             ) from err
         msg = f"Could not configure {model_id!r}: {detail}"
         raise ConfigurationError(msg, model_id=model_id, region=region) from err
+
+
+# ---------------------------------------------------------------- access engine
+
+_CATALOGS: dict[tuple[str | None, str | None], ModelCatalog] = {}
+_CATALOGS_LOCK = threading.Lock()
+
+
+def _shared_catalog(endpoint_url: str | None, profile: str | None) -> ModelCatalog:
+    """One catalog per endpoint and AWS profile, so discovery runs once per process."""
+    key = (endpoint_url, profile)
+    with _CATALOGS_LOCK:
+        catalog = _CATALOGS.get(key)
+        if catalog is None:
+            session = boto3.Session(profile_name=profile)
+            control_config = Config(
+                retries={"mode": "standard", "total_max_attempts": 2},
+                connect_timeout=5,
+                read_timeout=30,
+            )
+
+            def client_factory(region: str) -> Any:  # noqa: ANN401 - a boto3 client
+                return session.client(
+                    "bedrock", region_name=region, endpoint_url=endpoint_url, config=control_config
+                )
+
+            catalog = ModelCatalog(client_factory, endpoint_url=endpoint_url)
+            _CATALOGS[key] = catalog
+        return catalog
+
+
+def _access_engine(
+    *,
+    catalog: ModelCatalog | Literal[False] | None,
+    tracker: AccessMethodTracker | None,
+    preference_store: PreferenceStore | str | os.PathLike[str] | None,
+    endpoint_url: str | None,
+    profile: str | None,
+) -> AccessEngine:
+    if preference_store is not None:
+        if tracker is not None:
+            msg = "Pass tracker= or preference_store=, not both: a tracker owns its store."
+            raise ConfigurationError(msg)
+        store = (
+            JsonFilePreferenceStore(preference_store)
+            if isinstance(preference_store, (str, os.PathLike))
+            else preference_store
+        )
+        tracker = AccessMethodTracker(store)
+    tracker = tracker if tracker is not None else AccessMethodTracker.get_instance()
+    if catalog is None:
+        catalog = _shared_catalog(endpoint_url, profile)
+    selector = AccessMethodSelector(tracker, catalog=catalog or None)
+    return AccessEngine(selector=selector, tracker=tracker)
+
+
+def rebuild_model(
+    model: EnhancedChatBedrockConverse,
+    *,
+    model_id: str | None = None,
+    region_name: str | None = None,
+    config: Config | None = None,
+) -> EnhancedChatBedrockConverse:
+    """A new model with `model`'s settings, for another model ID and/or region.
+
+    Settings the caller gave explicitly are carried over (endpoint, credentials,
+    parameters, ...); the clients are built anew for the region, and the access
+    engine is shared so learning carries over. For a different model, family
+    parameters the new model rejects raise `ParameterValidationError`.
+
+    Args:
+        model: The model to copy settings from.
+        model_id: The model to build instead (any identifier form).
+        region_name: The region to build for.
+        config: botocore settings layered over the model's own.
+
+    Returns:
+        The new model, of the family class of `model_id`.
+
+    Example:
+        >>> model = create_langchain_chatbedrock(
+        ...     "us.amazon.nova-lite-v1:0", region_name="us-east-1", catalog=False
+        ... )
+        >>> rebuild_model(model, region_name="us-west-2").region_name
+        'us-west-2'
+    """
+    arguments = model._factory_arguments  # noqa: SLF001 - recorded by the factory above
+    if arguments is None:
+        # Built directly, not by the factory: carry the connection settings only.
+        names = ("credentials_profile_name", "endpoint_url", "config", "temperature", "max_tokens")
+        arguments = {
+            name: getattr(model, name) for name in names if getattr(model, name, None) is not None
+        }
+    arguments = dict(arguments)
+    own_config = arguments.pop("config", None)
+    merged = own_config.merge(config) if own_config is not None and config else config
+    if model_id is not None and model_id != model.model_id:
+        arguments.pop("base_model_id", None)
+    rebuilt = create_langchain_chatbedrock(
+        model_id or model.model_id,
+        region_name=region_name or model.request_region,
+        config=merged or own_config,
+        catalog=False,
+        **arguments,
+    )
+    engine = model.access_engine
+    if engine is not None:
+        rebuilt.use_access_engine(engine)
+    return rebuilt

@@ -50,7 +50,7 @@ PriceTier = Literal["regional", "global"]
 """Which of a model's prices applies: in-region and geo profiles, or the global profile."""
 
 _TOKENS_PER_UNIT = 1_000_000
-_GLOBAL_ACCESS_NAMES = frozenset({"global", "global_profile", "global_cris"})
+_GLOBAL_ACCESS_NAMES = frozenset({"global", "global_cris"})
 
 
 @dataclass(frozen=True)
@@ -222,7 +222,7 @@ def price_for(model_id: str, access: str | None = None) -> ModelPrice | None:
         model_id: Any identifier Bedrock accepts: a bare model ID, a geo or global
             profile ID, or a foundation-model or system-profile ARN.
         access: How the model was reached, used when `model_id` carries no profile
-            prefix: an access method (`direct`, `regional_profile`, `global_profile`)
+            prefix: an access method (`direct`, `regional_cris`, `global_cris`)
             or a profile prefix (`us`, `eu`, `global`, ...).
 
     Returns:
@@ -230,7 +230,7 @@ def price_for(model_id: str, access: str | None = None) -> ModelPrice | None:
         told from the identifier (an application-profile ARN, for instance).
 
     Example:
-        >>> price_for("anthropic.claude-haiku-4-5-20251001-v1:0", "global_profile").input
+        >>> price_for("anthropic.claude-haiku-4-5-20251001-v1:0", "global_cris").input
         1.0
         >>> price_for("eu.anthropic.claude-haiku-4-5-20251001-v1:0").input
         1.1

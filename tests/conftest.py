@@ -35,3 +35,17 @@ def _isolated_aws_environment(
     empty.mkdir(exist_ok=True)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(empty / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(empty / "credentials"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_access_state(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Each test starts with nothing learned and an empty catalog cache."""
+    from langchain_bedrock_enhanced import factory
+    from langchain_bedrock_enhanced.access import AccessMethodTracker
+
+    cache = tmp_path_factory.mktemp("catalog-cache")
+    monkeypatch.setenv("LANGCHAIN_BEDROCK_ENHANCED_CACHE_DIR", str(cache))
+    AccessMethodTracker.reset_instance()
+    monkeypatch.setattr(factory, "_CATALOGS", {})

@@ -500,8 +500,12 @@ class World:
 
     # Control plane: foundation models.
     def _model_summary(self, model: ModelSpec, region: str) -> dict[str, Any]:
-        types = ["ON_DEMAND"] if region in model.on_demand_regions else []
-        if self._usable_prefixes(model, region):
+        on_demand = region in model.on_demand_regions
+        types = ["ON_DEMAND"] if on_demand else []
+        # A model listed in a region without on-demand throughput is reachable there
+        # only through a profile, which is how AWS lists it, even if no profile
+        # callable from this region routes to it.
+        if not on_demand or self._usable_prefixes(model, region):
             types.append("INFERENCE_PROFILE")
         return {
             "modelArn": foundation_model_arn(region, model.model_id),

@@ -212,7 +212,7 @@ def test_validated_parameters_are_what_the_emulator_receives(
 ) -> None:
     model = _model(emulator, model_id, **params)
     model.invoke("hello")
-    (record,) = emulator.requests
+    (record,) = [r for r in emulator.requests if r.is_runtime]
     assert record.status == 200
     assert record.model_id == model_id
     assert record.body is not None
@@ -224,7 +224,7 @@ def test_system_prompt_is_folded_for_models_without_one(emulator: BedrockEmulato
     model = _model(emulator, "mistral.mistral-7b-instruct-v0:2")
     answer = _chain(model).invoke({"topic": "otters"})
     assert "otters" in answer
-    (record,) = emulator.requests
+    (record,) = [r for r in emulator.requests if r.is_runtime]
     assert record.status == 200
     assert record.body is not None
     assert not record.body.get("system")

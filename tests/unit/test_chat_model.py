@@ -56,16 +56,20 @@ def test_base_class_accepts_any_model_id_unvalidated(caplog: pytest.LogCaptureFi
     assert "No model family claims 'cohere.command-r-v1:0'" in caplog.text
 
 
-def test_base_class_has_exactly_the_fields_of_chat_bedrock_converse() -> None:
-    assert set(EnhancedChatBedrockConverse.model_fields) == set(ChatBedrockConverse.model_fields)
-    for family in (
+def test_fields_are_chat_bedrock_converse_plus_one_optional_switch() -> None:
+    added = {"auto_inference_profile"}
+    parent = set(ChatBedrockConverse.model_fields)
+    for cls in (
+        EnhancedChatBedrockConverse,
         ClaudeEnhancedChatBedrockConverse,
         NovaEnhancedChatBedrockConverse,
         LlamaEnhancedChatBedrockConverse,
         MistralEnhancedChatBedrockConverse,
     ):
-        assert set(family.model_fields) == set(ChatBedrockConverse.model_fields)
-        assert issubclass(family, ChatBedrockConverse)
+        assert set(cls.model_fields) == parent | added
+        assert not cls.model_fields["auto_inference_profile"].is_required()
+        assert cls.model_fields["auto_inference_profile"].default is True
+        assert issubclass(cls, ChatBedrockConverse)
 
 
 def test_base_class_does_not_validate_values_a_family_would_reject() -> None:

@@ -137,7 +137,7 @@ def test_mapping_context_manager_keeps_cause_and_context() -> None:
         map_bedrock_errors(
             model_id="us.amazon.nova-lite-v1:0",
             region="us-east-1",
-            access_method="regional_profile",
+            access_method="regional_cris",
         ),
     ):
         raise original
@@ -145,7 +145,7 @@ def test_mapping_context_manager_keeps_cause_and_context() -> None:
     assert err.__cause__ is original
     assert err.model_id == "us.amazon.nova-lite-v1:0"
     assert err.region == "us-east-1"
-    assert err.access_method == "regional_profile"
+    assert err.access_method == "regional_cris"
     assert err.request_id == "req-123"
     assert err.error_code == "ThrottlingException"
     assert err.status_code == 429

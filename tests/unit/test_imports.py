@@ -6,9 +6,15 @@ import langchain_bedrock_enhanced
 
 EXPECTED_ALL = [
     "AccessDeniedError",
+    "AccessMethod",
+    "AccessMethodPreference",
+    "AccessMethodSelector",
+    "AccessMethodTracker",
     "BedrockEnhancedError",
     "BedrockModelParameters",
     "BedrockRateLimiter",
+    "BedrockRetryError",
+    "BedrockRetryRunnable",
     "BedrockUsageCallbackHandler",
     "Claude35Parameters",
     "Claude37Parameters",
@@ -17,6 +23,8 @@ EXPECTED_ALL = [
     "ClaudeEnhancedChatBedrockConverse",
     "ConfigurationError",
     "EnhancedChatBedrockConverse",
+    "InMemoryPreferenceStore",
+    "JsonFilePreferenceStore",
     "LLMError",
     "Llama3Parameters",
     "Llama4Parameters",
@@ -24,6 +32,7 @@ EXPECTED_ALL = [
     "MistralEnhancedChatBedrockConverse",
     "MistralParameters",
     "MixtralParameters",
+    "ModelCatalog",
     "ModelLimits",
     "ModelMatch",
     "ModelNotFoundError",
@@ -38,7 +47,11 @@ EXPECTED_ALL = [
     "ParameterValidationError",
     "ParsedModelId",
     "PermanentError",
+    "PreferenceStore",
+    "ProfileRequirementDetector",
+    "ProfileRequirementError",
     "RequestValidationError",
+    "RetryAttempt",
     "ServiceUnavailableError",
     "ThrottlingError",
     "TokenRateLimiter",
@@ -62,6 +75,7 @@ EXPECTED_ALL = [
     "resolve_model",
     "run_parallel",
     "translate_bedrock_error",
+    "with_bedrock_retry",
 ]
 
 

@@ -42,7 +42,7 @@ def routed(prompt: str) -> dict:
     if number % 2 == 0:
         return issue4_metadata(
             model_id_sent=f"us.{SONNET_45}",
-            access_method="regional_profile",
+            access_method="regional_cris",
             region="us-east-1",
             profile_id=f"us.{SONNET_45}",
             attempts=2,
@@ -140,7 +140,7 @@ def test_each_result_carries_what_its_call_reported() -> None:
     response = run_parallel(model, ["item 0", "item 1"], progress=False)
     profiled, direct = response
     assert profiled.model_id == f"us.{SONNET_45}"
-    assert profiled.access_method == "regional_profile"
+    assert profiled.access_method == "regional_cris"
     assert profiled.inference_profile_id == f"us.{SONNET_45}"
     assert profiled.region == "us-east-1"
     assert profiled.attempts == 2
@@ -182,7 +182,7 @@ def test_non_message_outputs_still_get_their_call_metadata() -> None:
     )
     result = run_parallel(chain, ["item 2"], progress=False)[0]
     assert result.output == {"parsed": "ECHO: ITEM 2"}
-    assert result.access_method == "regional_profile"
+    assert result.access_method == "regional_cris"
     assert result.usage.total_tokens == 5
     assert result.llm_calls == 1
 
@@ -213,7 +213,7 @@ def test_statistics_sum_up_over_the_results() -> None:
     response = run_parallel(model, [f"item {i}" for i in range(10)], progress=False)
     stats = response.statistics
     assert (stats.total, stats.succeeded, stats.failed) == (10, 9, 1)
-    assert stats.by_access_method == {"regional_profile": 5, "direct": 4, "unknown": 1}
+    assert stats.by_access_method == {"regional_cris": 5, "direct": 4, "unknown": 1}
     assert stats.by_region == {"us-east-1": 5, "us-west-2": 5}
     assert stats.profile_usage == {f"us.{SONNET_45}": 5}
     assert stats.usage.input_tokens == 9 * 2

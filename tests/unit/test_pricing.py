@@ -80,8 +80,8 @@ def test_global_sonnet_4_5_is_about_ten_percent_cheaper_than_its_geo_profiles() 
 
 
 def test_access_method_chooses_the_tier_when_the_identifier_has_no_prefix() -> None:
-    global_price = price_for(SONNET_45, "global_profile")
-    regional_price = price_for(SONNET_45, "regional_profile")
+    global_price = price_for(SONNET_45, "global_cris")
+    regional_price = price_for(SONNET_45, "regional_cris")
     assert global_price is not None
     assert regional_price is not None
     assert (global_price.tier, regional_price.tier) == ("global", "regional")
@@ -89,7 +89,7 @@ def test_access_method_chooses_the_tier_when_the_identifier_has_no_prefix() -> N
 
 
 def test_prefix_of_the_identifier_sent_wins_over_the_access_method() -> None:
-    price = price_for(f"us.{SONNET_45}", "global_profile")
+    price = price_for(f"us.{SONNET_45}", "global_cris")
     assert price is not None
     assert price.tier == "regional"
 
@@ -97,7 +97,7 @@ def test_prefix_of_the_identifier_sent_wins_over_the_access_method() -> None:
 def test_model_without_a_global_price_uses_its_regional_price_everywhere() -> None:
     regional = price_for("amazon.nova-lite-v1:0")
     assert price_for("us.amazon.nova-lite-v1:0") == regional
-    assert price_for("amazon.nova-lite-v1:0", "global_profile") == regional
+    assert price_for("amazon.nova-lite-v1:0", "global_cris") == regional
 
 
 def test_arns_and_context_suffixes_resolve_to_the_base_model_price() -> None:

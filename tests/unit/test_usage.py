@@ -136,7 +136,7 @@ def test_counts_are_split_per_model_and_per_access_method() -> None:
         reply(
             **issue4_metadata(
                 model_id_sent=f"eu.{SONNET_45}",
-                access_method="regional_profile",
+                access_method="regional_cris",
                 region="eu-west-1",
                 profile_id=f"eu.{SONNET_45}",
             )
@@ -145,7 +145,7 @@ def test_counts_are_split_per_model_and_per_access_method() -> None:
         reply(
             **issue4_metadata(
                 model_id_sent=f"global.{SONNET_45}",
-                access_method="global_profile",
+                access_method="global_cris",
                 region="eu-west-1",
                 profile_id=f"global.{SONNET_45}",
             )
@@ -159,12 +159,12 @@ def test_counts_are_split_per_model_and_per_access_method() -> None:
     }
     by_access = handler.by_access_method
     assert {k: v.successful_requests for k, v in by_access.items()} == {
-        "regional_profile": 1,
+        "regional_cris": 1,
         "direct": 1,
-        "global_profile": 1,
+        "global_cris": 1,
     }
-    assert by_access["global_profile"].cost_usd == pytest.approx((3.0 + 15.0) / 1000)
-    assert by_access["regional_profile"].cost_usd == pytest.approx((3.3 + 16.5) / 1000)
+    assert by_access["global_cris"].cost_usd == pytest.approx((3.0 + 15.0) / 1000)
+    assert by_access["regional_cris"].cost_usd == pytest.approx((3.3 + 16.5) / 1000)
 
 
 def test_missing_metadata_falls_back_to_model_name_and_unknown_access_method() -> None:

@@ -1,0 +1,58 @@
+"""Inference-profile support: pure logic, no LangChain.
+
+- `ProfileRequirementDetector` recognises Bedrock's "use an inference profile" error.
+- `AccessMethod` names the ways in: direct, regional CRIS, global CRIS, application profile.
+- `AccessMethodPreference` and the `PreferenceStore`s hold what was learned.
+- `AccessMethodTracker` records outcomes and answers what was learned.
+- `AccessMethodSelector` picks the model ID to send, and the fallbacks.
+- `ProfileRequirementError` is raised when no profile can be found.
+
+The catalog of what each region offers lives in `langchain_bedrock_enhanced.catalog`.
+
+Example:
+    >>> from langchain_bedrock_enhanced.access import AccessMethodSelector, AccessMethodTracker
+    >>> selector = AccessMethodSelector(AccessMethodTracker())
+    >>> selector.select_access_method("anthropic.claude-sonnet-4-6", "eu-west-1")[1]
+    <AccessMethod.DIRECT: 'direct'>
+"""
+
+from __future__ import annotations
+
+from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
+from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
+from langchain_bedrock_enhanced.access.methods import (
+    DEFAULT_ORDER,
+    AccessMethod,
+    regional_prefix,
+    regional_prefixes,
+)
+from langchain_bedrock_enhanced.access.preferences import (
+    AccessMethodPreference,
+    InMemoryPreferenceStore,
+    JsonFilePreferenceStore,
+    PreferenceStore,
+)
+from langchain_bedrock_enhanced.access.selector import (
+    AccessMethodSelector,
+    Candidate,
+    ProfileCatalog,
+)
+from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker, AccessStatistics
+
+__all__ = [
+    "DEFAULT_ORDER",
+    "AccessMethod",
+    "AccessMethodPreference",
+    "AccessMethodSelector",
+    "AccessMethodTracker",
+    "AccessStatistics",
+    "Candidate",
+    "InMemoryPreferenceStore",
+    "JsonFilePreferenceStore",
+    "PreferenceStore",
+    "ProfileCatalog",
+    "ProfileRequirementDetector",
+    "ProfileRequirementError",
+    "regional_prefix",
+    "regional_prefixes",
+]

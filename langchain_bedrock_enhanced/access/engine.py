@@ -1,0 +1,263 @@
+"""The access engine: send a call through the right access method, and fall back once when needed.
+
+This is the one place where "which model ID do we send, and what if AWS says it
+needs an inference profile?" is decided. The chat model (every path: invoke, stream,
+async, batch, tools, structured output) and the retry wrapper both go through it.
+
+A call starts with the selector's choice (learned > catalog > default order). When
+AWS answers that the model needs an inference profile, the engine re-sends at once
+with the next method. That re-send is part of the same call: it consumes no retry
+attempt, and a stream falls back before it yields anything. Outcomes go to the
+tracker, so later calls (and, with a file store, later processes) start right.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
+from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
+from langchain_bedrock_enhanced.access.methods import AccessMethod
+from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
+from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
+from langchain_bedrock_enhanced.model_ids import parse_model_id
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_PROFILE_METHODS = frozenset(
+    {AccessMethod.REGIONAL_CRIS, AccessMethod.GLOBAL_CRIS, AccessMethod.APPLICATION_PROFILE}
+)
+
+
+@dataclass(frozen=True)
+class AccessOutcome:
+    """How one call reached the model: what `response_metadata` reports."""
+
+    access_method: AccessMethod
+    model_id_sent: str
+    region: str
+    attempts: int
+    """Requests sent for this call, profile fallbacks included."""
+
+    @property
+    def inference_profile_used(self) -> bool:
+        """Whether the call went through an inference profile."""
+        return self.access_method in _PROFILE_METHODS
+
+    @property
+    def inference_profile_id(self) -> str | None:
+        """The profile ID or ARN that served the call, or None for direct access."""
+        return self.model_id_sent if self.inference_profile_used else None
+
+    def as_metadata(self) -> dict[str, Any]:
+        """The `response_metadata` keys of this outcome.
+
+        Example:
+            >>> AccessOutcome(AccessMethod.DIRECT, "amazon.nova-lite-v1:0", "us-east-1", 1).as_metadata()
+            {'access_method_used': 'direct', 'inference_profile_used': False, 'inference_profile_id': None, 'model_id_sent': 'amazon.nova-lite-v1:0', 'region': 'us-east-1', 'attempts': 1}
+        """  # noqa: E501 - a doctest line
+        return {
+            "access_method_used": self.access_method.value,
+            "inference_profile_used": self.inference_profile_used,
+            "inference_profile_id": self.inference_profile_id,
+            "model_id_sent": self.model_id_sent,
+            "region": self.region,
+            "attempts": self.attempts,
+        }
+
+
+class _Plan:
+    """The state of one call: the current candidate, what failed, how many requests were sent."""
+
+    def __init__(self, engine: AccessEngine, model_id: str, region: str) -> None:
+        self._engine = engine
+        self.model_id = model_id
+        self.region = region
+        self.tried: list[tuple[str, AccessMethod]] = []
+        self.sent = 0
+        self.first_error: BaseException | None = None
+        parsed = parse_model_id(model_id)
+        # A bare model ID leaves the choice of profile to us; a profile or ARN does not.
+        self._guessing = parsed.kind == "foundation_model" and parsed.geo_prefix is None
+        self.model_id_to_send, self.method = engine.selector.select_access_method(model_id, region)
+
+    def before_send(self) -> str:
+        self.sent += 1
+        return self.model_id_to_send
+
+    def on_error(self, error: BaseException) -> None:
+        """Move to the next candidate after a profile requirement; re-raise anything else.
+
+        A guessed profile that the region does not offer ("The provided model
+        identifier is invalid.", e.g. `jp.` where only `apac.` exists) also moves on,
+        but only while the engine is guessing: an identifier the caller gave is final.
+        """
+        engine = self._engine
+        detector = engine.detector
+        if detector.is_profile_requirement_error(error):
+            self.first_error = self.first_error or error
+            engine.tracker.record_profile_requirement(self.model_id, self.region)
+        elif (
+            self._guessing
+            and self.method.uses_profile
+            and detector.is_invalid_model_identifier_error(error)
+        ):
+            engine.tracker.record_failure(self.model_id, self.region, self.method, error=error)
+        else:
+            engine.tracker.record_failure(self.model_id, self.region, self.method, error=error)
+            raise error
+        self.tried.append((self.model_id_to_send, self.method))
+        # Exclude what was sent, not whole methods: a guessed `jp.` profile that
+        # fails still leaves `apac.` to try.
+        remaining = engine.selector.get_fallback_access_methods(
+            self.model_id, self.region, [sent for sent, _ in self.tried]
+        )
+        if not remaining:
+            if self.first_error is None:
+                raise error
+            raise ProfileRequirementError(
+                model_id=self.model_id,
+                region=self.region,
+                original_error=self.first_error,
+                tried=list(self.tried),
+            ) from error
+        self.model_id_to_send, self.method = remaining[0]
+        logger.info(
+            "Retrying %s in %s through %s (%s)",
+            self.model_id,
+            self.region,
+            self.method.value,
+            self.model_id_to_send,
+        )
+
+    def on_success(self) -> AccessOutcome:
+        profile_id = self.model_id_to_send if self.method in _PROFILE_METHODS else None
+        self._engine.tracker.record_success(
+            self.model_id, self.region, self.method, profile_id=profile_id
+        )
+        return AccessOutcome(self.method, self.model_id_to_send, self.region, self.sent)
+
+
+class AccessEngine:
+    """Runs calls through the selected access method with one-step profile fallback.
+
+    Args:
+        selector: Chooses the model ID to send and its method.
+        tracker: Records what worked; the selector reads it back.
+        detector: Tells a profile requirement from every other error.
+
+    Example:
+        >>> engine = AccessEngine.default()  # doctest: +SKIP
+        >>> reply, outcome = engine.run(
+        ...     "anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ...     "eu-west-1",
+        ...     lambda model_id: client.converse(modelId=model_id, messages=messages),
+        ... )  # doctest: +SKIP
+        >>> outcome.access_method  # doctest: +SKIP
+        <AccessMethod.REGIONAL_CRIS: 'regional_cris'>
+    """
+
+    def __init__(
+        self,
+        *,
+        selector: AccessMethodSelector,
+        tracker: AccessMethodTracker,
+        detector: ProfileRequirementDetector | None = None,
+    ) -> None:
+        """Create an engine from its parts; see the class docstring."""
+        self.selector = selector
+        self.tracker = tracker
+        self.detector = detector or ProfileRequirementDetector()
+
+    @classmethod
+    def default(cls) -> AccessEngine:
+        """An engine on the process-wide tracker, without a catalog.
+
+        Example:
+            >>> AccessEngine.default().tracker is AccessMethodTracker.get_instance()
+            True
+        """
+        tracker = AccessMethodTracker.get_instance()
+        return cls(selector=AccessMethodSelector(tracker, catalog=None), tracker=tracker)
+
+    def run(self, model_id: str, region: str, call: Callable[[str], T]) -> tuple[T, AccessOutcome]:
+        """Call `call(model_id_to_send)` until it succeeds or fails for another reason."""
+        plan = _Plan(self, model_id, region)
+        while True:
+            try:
+                result = call(plan.before_send())
+            except Exception as error:  # noqa: BLE001, PERF203 - classified by the plan, re-raised if not ours
+                plan.on_error(error)
+            else:
+                return result, plan.on_success()
+
+    async def arun(
+        self, model_id: str, region: str, call: Callable[[str], Awaitable[T]]
+    ) -> tuple[T, AccessOutcome]:
+        """The async twin of `run`."""
+        plan = _Plan(self, model_id, region)
+        while True:
+            try:
+                result = await call(plan.before_send())
+            except Exception as error:  # noqa: BLE001, PERF203 - classified by the plan
+                plan.on_error(error)
+            else:
+                return result, plan.on_success()
+
+    def stream(
+        self,
+        model_id: str,
+        region: str,
+        open_stream: Callable[[str], Iterator[T]],
+        on_outcome: Callable[[AccessOutcome], None],
+    ) -> Iterator[T]:
+        """Yield from `open_stream(model_id_to_send)`, falling back before the first item.
+
+        `on_outcome` is called once the first item has arrived (or the stream ended
+        empty), so the caller can attach the outcome to what it yields next.
+        """
+        plan = _Plan(self, model_id, region)
+        while True:
+            iterator = open_stream(plan.before_send())
+            try:
+                first = next(iterator)
+            except StopIteration:
+                on_outcome(plan.on_success())
+                return
+            except Exception as error:  # noqa: BLE001 - classified by the plan
+                plan.on_error(error)
+                continue
+            on_outcome(plan.on_success())
+            yield first
+            yield from iterator
+            return
+
+    async def astream(
+        self,
+        model_id: str,
+        region: str,
+        open_stream: Callable[[str], AsyncIterator[T]],
+        on_outcome: Callable[[AccessOutcome], None],
+    ) -> AsyncIterator[T]:
+        """The async twin of `stream`."""
+        plan = _Plan(self, model_id, region)
+        while True:
+            iterator = open_stream(plan.before_send())
+            try:
+                first = await iterator.__anext__()
+            except StopAsyncIteration:
+                on_outcome(plan.on_success())
+                return
+            except Exception as error:  # noqa: BLE001 - classified by the plan
+                plan.on_error(error)
+                continue
+            on_outcome(plan.on_success())
+            yield first
+            async for item in iterator:
+                yield item
+            return

@@ -1,0 +1,273 @@
+"""Choose the model ID to send: bare, regional profile, global profile, or as given.
+
+For a bare model ID (or a foundation-model ARN) the selector builds an ordered list
+of candidates, `(model ID to send, AccessMethod)`:
+
+1. **What was learned wins.** A learned profile requirement removes the direct
+   candidate; a learned working method (and its exact profile ID) goes first.
+2. **Then the catalog.** If the catalog knows the model in the region, direct is
+   offered only when on-demand is supported (or unknown), and only profiles the
+   catalog lists are offered. A prefix the catalog says is absent is never guessed.
+3. **Then the default order:** direct → regional (`us.`, `eu.`, `apac.`, `jp.`,
+   `au.`, `us-gov.` by source region, narrowest geography first) → `global.`.
+
+`select_access_method` returns the first candidate, and
+`get_fallback_access_methods` the rest after the failed ones, so the two always
+agree. Identifiers that already name a way in (a profile ID like `us.…`, a
+system-profile ARN, an application-profile ARN, a provisioned or custom model ARN)
+are used exactly as given, with no fallbacks.
+
+Example:
+    >>> selector = AccessMethodSelector(AccessMethodTracker())
+    >>> selector.select_access_method("amazon.nova-pro-v1:0", "eu-west-1")
+    ('amazon.nova-pro-v1:0', <AccessMethod.DIRECT: 'direct'>)
+    >>> selector.get_fallback_access_methods(
+    ...     "amazon.nova-pro-v1:0", "eu-west-1", [AccessMethod.DIRECT])
+    [('eu.amazon.nova-pro-v1:0', <AccessMethod.REGIONAL_CRIS: 'regional_cris'>), \
+('global.amazon.nova-pro-v1:0', <AccessMethod.GLOBAL_CRIS: 'global_cris'>)]
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Protocol, runtime_checkable
+
+from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
+from langchain_bedrock_enhanced.access.methods import (
+    GLOBAL_PREFIX,
+    AccessMethod,
+    global_profile_allowed,
+    method_for_prefix,
+    profile_id,
+    regional_prefixes,
+)
+from langchain_bedrock_enhanced.access.preferences import AccessMethodPreference
+from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
+from langchain_bedrock_enhanced.model_ids import ParsedModelId, parse_model_id
+
+__all__ = ["AccessMethodSelector", "Candidate", "ProfileCatalog"]
+
+logger = logging.getLogger(__name__)
+
+Candidate = tuple[str, AccessMethod]
+"""`(model ID to send, how it reaches the model)`."""
+
+
+@runtime_checkable
+class ProfileCatalog(Protocol):
+    """What the selector needs from a model catalog (`ModelCatalog` provides it).
+
+    Example:
+        >>> class NoCatalog:
+        ...     def supports_on_demand(self, model_id: str, region: str) -> bool | None:
+        ...         return None
+        ...     def profiles_for(self, model_id: str, region: str) -> dict[str, str]:
+        ...         return {}
+        >>> isinstance(NoCatalog(), ProfileCatalog)
+        True
+    """
+
+    def supports_on_demand(self, model_id: str, region: str) -> bool | None:
+        """Whether the bare ID can be invoked in `region`; `None` when unknown."""
+        ...
+
+    def profiles_for(self, model_id: str, region: str) -> Mapping[str, str]:
+        """The system profiles callable from `region`: prefix → profile ID."""
+        ...
+
+
+class AccessMethodSelector:
+    """Pick the access method for each call, and the fallbacks after a failure.
+
+    Args:
+        tracker: Learned preferences; the process-wide default when `None`.
+        catalog: What each region offers; `None` to rely on learning and defaults.
+
+    Example:
+        >>> selector = AccessMethodSelector(AccessMethodTracker(), catalog=None)
+        >>> selector.select_access_method("us.amazon.nova-pro-v1:0", "us-east-1")
+        ('us.amazon.nova-pro-v1:0', <AccessMethod.REGIONAL_CRIS: 'regional_cris'>)
+    """
+
+    def __init__(
+        self,
+        tracker: AccessMethodTracker | None = None,
+        catalog: ProfileCatalog | None = None,
+    ) -> None:
+        """Keep the tracker and the catalog."""
+        self.tracker = tracker if tracker is not None else AccessMethodTracker.get_instance()
+        self.catalog = catalog
+
+    def __repr__(self) -> str:
+        """Show the collaborators."""
+        return f"{type(self).__name__}(tracker={self.tracker!r}, catalog={self.catalog!r})"
+
+    def select_access_method(self, model_id: str, region: str) -> Candidate:
+        """The model ID to send, and its access method, for one call.
+
+        Args:
+            model_id: The identifier the caller gave (any form).
+            region: The region the request goes to.
+
+        Returns:
+            `(model ID to send, AccessMethod)`.
+
+        Raises:
+            ProfileRequirementError: The model needs a profile (learned or per the
+                catalog) and the catalog lists none in this region.
+
+        Example:
+            >>> AccessMethodSelector(AccessMethodTracker()).select_access_method(
+            ...     "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/"
+            ...     "abc123def456", "us-east-1")[1]
+            <AccessMethod.APPLICATION_PROFILE: 'application_profile'>
+        """
+        candidates = self.candidates(model_id, region)
+        if not candidates:
+            raise self._no_candidate_error(model_id, region)
+        chosen = candidates[0]
+        logger.info(
+            "Access method for %s in %s: %s (sending %s).", model_id, region, chosen[1], chosen[0]
+        )
+        return chosen
+
+    def get_fallback_access_methods(
+        self,
+        model_id: str,
+        region: str,
+        failed: Iterable[AccessMethod | str] = (),
+    ) -> list[Candidate]:
+        """The candidates still worth trying, in order, after some failed.
+
+        An entry of `failed` removes every candidate it equals: an `AccessMethod`
+        removes that whole method; a model ID (as sent) removes just that candidate.
+        Pass the sent ID to move from a guessed `jp.` profile to `apac.`; pass the
+        method to skip, say, every regional profile.
+
+        Args:
+            model_id: The identifier the caller gave.
+            region: The region the request goes to.
+            failed: Methods or sent model IDs that already failed.
+
+        Returns:
+            The remaining candidates, best first; empty when nothing is left.
+
+        Example:
+            >>> AccessMethodSelector(AccessMethodTracker()).get_fallback_access_methods(
+            ...     "amazon.nova-pro-v1:0", "us-gov-west-1", ["amazon.nova-pro-v1:0"])
+            [('us-gov.amazon.nova-pro-v1:0', <AccessMethod.REGIONAL_CRIS: 'regional_cris'>)]
+        """
+        excluded = set(failed)
+        return [
+            candidate
+            for candidate in self.candidates(model_id, region)
+            if candidate[0] not in excluded and candidate[1] not in excluded
+        ]
+
+    def candidates(self, model_id: str, region: str) -> list[Candidate]:
+        """Every candidate for a call, best first (no logging, no side effects).
+
+        Args:
+            model_id: The identifier the caller gave.
+            region: The region the request goes to.
+
+        Returns:
+            The ordered candidates; empty only when a profile is required and none
+            is known.
+
+        Example:
+            >>> [m for _, m in AccessMethodSelector(AccessMethodTracker()).candidates(
+            ...     "amazon.nova-pro-v1:0", "us-east-1")]
+            [<AccessMethod.DIRECT: 'direct'>, <AccessMethod.REGIONAL_CRIS: 'regional_cris'>, \
+<AccessMethod.GLOBAL_CRIS: 'global_cris'>]
+        """
+        parsed = parse_model_id(model_id)
+        given = _as_given(parsed, model_id)
+        if given is not None:
+            return [given]
+        base = parsed.base_model_id
+        if base is None:  # pragma: no cover - foundation-model kinds always have a base
+            return [(model_id, AccessMethod.DIRECT)]
+        candidates = self._catalog_or_default(model_id, base, region)
+        return _apply_learning(
+            candidates, self.tracker.get_preference(base, region), model_id, base
+        )
+
+    def _catalog_or_default(self, sent: str, base: str, region: str) -> list[Candidate]:
+        on_demand: bool | None = None
+        listed: Mapping[str, str] = {}
+        if self.catalog is not None:
+            on_demand = self.catalog.supports_on_demand(base, region)
+            listed = self.catalog.profiles_for(base, region)
+        candidates: list[Candidate] = []
+        if on_demand is not False:
+            candidates.append((sent, AccessMethod.DIRECT))
+        if on_demand is None and not listed:
+            # The catalog knows nothing about this pair: guess from the region table.
+            candidates += [
+                (profile_id(prefix, base), AccessMethod.REGIONAL_CRIS)
+                for prefix in regional_prefixes(region)
+            ]
+            if global_profile_allowed(region):
+                candidates.append((profile_id(GLOBAL_PREFIX, base), AccessMethod.GLOBAL_CRIS))
+            return candidates
+        # The catalog knows the pair: offer only what it lists, regional first.
+        preferred = regional_prefixes(region)
+        regional = sorted(
+            (prefix for prefix in listed if prefix != GLOBAL_PREFIX),
+            key=lambda p: (preferred.index(p) if p in preferred else len(preferred), p),
+        )
+        candidates += [(listed[prefix], AccessMethod.REGIONAL_CRIS) for prefix in regional]
+        if GLOBAL_PREFIX in listed:
+            candidates.append((listed[GLOBAL_PREFIX], AccessMethod.GLOBAL_CRIS))
+        return candidates
+
+    def _no_candidate_error(self, model_id: str, region: str) -> ProfileRequirementError:
+        return ProfileRequirementError(
+            model_id=model_id,
+            region=region,
+            tried=(),
+            suggested_profile_id=None,
+        )
+
+
+def _as_given(parsed: ParsedModelId, model_id: str) -> Candidate | None:
+    """The single candidate for identifiers that already name their way in."""
+    if parsed.kind == "application_profile":
+        return (model_id, AccessMethod.APPLICATION_PROFILE)
+    if parsed.kind == "system_profile":
+        return (model_id, method_for_prefix(parsed.geo_prefix or ""))
+    if parsed.kind != "foundation_model":
+        # Provisioned, custom, imported and other ARNs: no profile can stand in.
+        return (model_id, AccessMethod.DIRECT)
+    return None
+
+
+def _apply_learning(
+    candidates: list[Candidate],
+    learned: AccessMethodPreference | None,
+    sent: str,
+    base: str,
+) -> list[Candidate]:
+    if learned is None:
+        return candidates
+    if learned.requires_profile:
+        candidates = [c for c in candidates if c[1] is not AccessMethod.DIRECT]
+    method = learned.get_preferred_method()
+    if method is None:
+        return candidates
+    # Learned facts outrank the catalog: a method that worked is offered even when
+    # the catalog (perhaps a stale snapshot) does not list it.
+    first: Candidate | None
+    if method is AccessMethod.DIRECT:
+        first = (sent, method)
+    elif learned.profile_id:
+        first = (learned.profile_id, method)
+    elif method is AccessMethod.GLOBAL_CRIS:
+        first = (profile_id(GLOBAL_PREFIX, base), method)
+    else:
+        first = next((c for c in candidates if c[1] is method), None)
+    if first is None:
+        return candidates
+    return [first, *(c for c in candidates if c != first)]
