@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Literal, TextIO
 
 if TYPE_CHECKING:
     from langchain_bedrock_enhanced.emulator import BedrockEmulator
@@ -87,7 +87,11 @@ def _profile_demo(emu: BedrockEmulator, out: TextIO) -> None:
 
     tracker = AccessMethodTracker()
     out.write(f"\nProfile-only model from its bare ID: {PROFILE_ONLY_MODEL}\n")
-    for region, catalog in (("eu-west-1", False), ("ap-northeast-1", None)):
+    demos: tuple[tuple[str, Literal[False] | None], ...] = (
+        ("eu-west-1", False),
+        ("ap-northeast-1", None),
+    )
+    for region, catalog in demos:
         model = create_langchain_chatbedrock(
             PROFILE_ONLY_MODEL,
             region_name=region,

@@ -215,6 +215,7 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
                 preference_store=preference_store,
                 endpoint_url=endpoint_url,
                 profile=credentials_profile_name or os.environ.get("AWS_PROFILE") or None,
+                credentials=_explicit_credentials(params),
             )
         )
     except BedrockEnhancedError:
@@ -347,17 +348,35 @@ def _construct(
 
 # ---------------------------------------------------------------- access engine
 
-_CATALOGS: dict[tuple[str | None, str | None], ModelCatalog] = {}
+_CATALOGS: dict[tuple[str | None, str | None, str | None], ModelCatalog] = {}
 _CATALOGS_LOCK = threading.Lock()
+_CREDENTIAL_FIELDS = ("aws_access_key_id", "aws_secret_access_key", "aws_session_token")
 
 
-def _shared_catalog(endpoint_url: str | None, profile: str | None) -> ModelCatalog:
-    """One catalog per endpoint and AWS profile, so discovery runs once per process."""
-    key = (endpoint_url, profile)
+def _explicit_credentials(params: Mapping[str, Any]) -> dict[str, str]:
+    """Credentials the caller passed as model fields, for the control-plane client too."""
+    found: dict[str, str] = {}
+    for name in _CREDENTIAL_FIELDS:
+        value = params.get(name)
+        if value is not None:
+            found[name] = value.get_secret_value() if hasattr(value, "get_secret_value") else value
+    return found
+
+
+def _shared_catalog(
+    endpoint_url: str | None, profile: str | None, credentials: Mapping[str, str]
+) -> ModelCatalog:
+    """One catalog per endpoint, profile and access key, so discovery runs once per process."""
+    key = (endpoint_url, profile, credentials.get("aws_access_key_id"))
     with _CATALOGS_LOCK:
         catalog = _CATALOGS.get(key)
         if catalog is None:
-            session = boto3.Session(profile_name=profile)
+            session = boto3.Session(
+                profile_name=profile,
+                aws_access_key_id=credentials.get("aws_access_key_id"),
+                aws_secret_access_key=credentials.get("aws_secret_access_key"),
+                aws_session_token=credentials.get("aws_session_token"),
+            )
             control_config = Config(
                 retries={"mode": "standard", "total_max_attempts": 2},
                 connect_timeout=5,
@@ -374,13 +393,14 @@ def _shared_catalog(endpoint_url: str | None, profile: str | None) -> ModelCatal
         return catalog
 
 
-def _access_engine(
+def _access_engine(  # noqa: PLR0913 - keyword-only, one per factory knob
     *,
     catalog: ModelCatalog | Literal[False] | None,
     tracker: AccessMethodTracker | None,
     preference_store: PreferenceStore | str | os.PathLike[str] | None,
     endpoint_url: str | None,
     profile: str | None,
+    credentials: Mapping[str, str],
 ) -> AccessEngine:
     if preference_store is not None:
         if tracker is not None:
@@ -394,7 +414,7 @@ def _access_engine(
         tracker = AccessMethodTracker(store)
     tracker = tracker if tracker is not None else AccessMethodTracker.get_instance()
     if catalog is None:
-        catalog = _shared_catalog(endpoint_url, profile)
+        catalog = _shared_catalog(endpoint_url, profile, credentials)
     selector = AccessMethodSelector(tracker, catalog=catalog or None)
     return AccessEngine(selector=selector, tracker=tracker)
 
