@@ -7,9 +7,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import copy
+from typing import Any
 
 import boto3
 from botocore.config import Config
