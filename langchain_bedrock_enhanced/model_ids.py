@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -137,6 +138,9 @@ def _split_bare(identifier: str) -> tuple[str | None, str, str | None]:
     return prefix, identifier, suffix
 
 
+# Pure and called several times per model call (selection, tracking, family
+# shaping); the result is immutable, so memoising it is safe.
+@functools.lru_cache(maxsize=4096)
 def parse_model_id(identifier: str) -> ParsedModelId:
     """Take a model identifier apart. Never raises and never calls AWS.
 
