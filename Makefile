@@ -6,7 +6,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-EXTRAS ?= dev,emulator
+EXTRAS ?= dev,emulator,async
 
 .PHONY: help install demo test test-unit test-emulator lint format typecheck bench clean
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[$(EXTRAS)]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv (if absent) and install the package with its dev and emulator extras
+install: $(STAMP) ## Create .venv (if absent) and install the package with its dev, emulator and async extras
 
 demo: $(STAMP) ## Run the main job against the embedded emulator
 	$(PY) -m langchain_bedrock_enhanced.cli demo

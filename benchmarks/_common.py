@@ -15,6 +15,14 @@ from typing import Any
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
+ON_DEMAND_MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
+"""A model served on demand in us-east-1: every call is one direct request."""
+EMULATOR_CREDENTIALS: dict[str, Any] = {
+    "aws_access_key_id": "AKIDEXAMPLEBENCH0000",
+    "aws_secret_access_key": "bench",
+}
+"""Explicit keys for the chat models, so no AWS profile or instance role is consulted."""
+
 
 @contextmanager
 def emulator_process(*extra_args: str) -> Iterator[str]:

@@ -46,8 +46,10 @@ from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_mod
 from langchain_bedrock_enhanced.parameters import BedrockModelParameters
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from botocore.config import Config
-    from langchain_core.callbacks import CallbackManagerForLLMRun
+    from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
     from langchain_core.outputs import ChatGenerationChunk, ChatResult
 
     from langchain_bedrock_enhanced.retry import BedrockRetryRunnable
@@ -673,6 +675,63 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         for chunk in chunks:
             if not tagged and outcomes:
                 # Once only: merging chunks concatenates repeated string metadata.
+                chunk.message.response_metadata.update(outcomes[0].as_metadata())
+                tagged = True
+            yield chunk
+
+    @override
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        # Natively async through aiobotocore (or a pool sized for the concurrency),
+        # with the request shaped by the sync path: see `_async`.
+        from langchain_bedrock_enhanced import _async  # noqa: PLC0415 - aiobotocore is optional
+
+        engine = self.access_engine
+        if engine is None or "model_id" in kwargs:
+            return await _async.agenerate_once(self, messages, stop, run_manager, **kwargs)
+        result, outcome = await engine.arun(
+            self.model_id,
+            self.request_region,
+            lambda sent: _async.agenerate_once(
+                self, messages, stop, run_manager, **{**kwargs, "model_id": sent}
+            ),
+        )
+        for generation in result.generations:
+            generation.message.response_metadata.update(outcome.as_metadata())
+        return result
+
+    @override
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        from langchain_bedrock_enhanced import _async  # noqa: PLC0415 - aiobotocore is optional
+
+        engine = self.access_engine
+        if engine is None or "model_id" in kwargs:
+            async for chunk in _async.astream_once(self, messages, stop, run_manager, **kwargs):
+                yield chunk
+            return
+        outcomes: list[AccessOutcome] = []
+        chunks = engine.astream(
+            self.model_id,
+            self.request_region,
+            lambda sent: _async.astream_once(
+                self, messages, stop, run_manager, **{**kwargs, "model_id": sent}
+            ),
+            outcomes.append,
+        )
+        tagged = False
+        async for chunk in chunks:
+            if not tagged and outcomes:
                 chunk.message.response_metadata.update(outcomes[0].as_metadata())
                 tagged = True
             yield chunk

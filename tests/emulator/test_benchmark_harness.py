@@ -13,3 +13,13 @@ def test_emulator_benchmark_produces_every_key_with_its_anchor() -> None:
         "p6_boto3_zero_latency_roundtrip_ms",
     }
     assert all(value > 0 for value in results.values())
+
+
+def test_wasted_round_trip_benchmark_counts_against_its_anchor() -> None:
+    from benchmarks import bench_wasted
+
+    results = bench_wasted.run(calls=3)
+    assert results["p2_wasted_round_trips"] == 0
+    assert results["p2_wasted_round_trips_catalog_off"] == 1
+    assert results["p2_wasted_round_trips_second_process"] == 0
+    assert results["p2_wasted_round_trips_lc_aws"] == 3

@@ -1,0 +1,37 @@
+"""Tiny runs of the P1, P3, P4 (import) and P5 benchmarks, so the harness cannot rot.
+
+No time is asserted: only that every key is produced, with sane values.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks import bench_async, bench_goodput, bench_import, bench_latency
+
+
+def test_latency_benchmark_produces_both_ratios() -> None:
+    results = bench_latency.run(samples=3, warmup=1)
+    assert set(results) >= {"p1_invoke_ratio_vs_lc_aws", "p1_stream_ttft_ratio_vs_lc_aws"}
+    assert all(value > 0 for value in results.values())
+
+
+def test_async_benchmark_produces_ours_and_both_anchors() -> None:
+    pytest.importorskip("aiobotocore")
+    results = bench_async.run(n=10, latency_ms=1, repeats=1)
+    for key in ("p3_async_500_wall_s", "p3_lc_aws_500_wall_s", "p3_raw_aiobotocore_500_wall_s"):
+        assert results[key] > 0
+    assert isinstance(results["p3_native_async_wired"], bool)
+
+
+def test_import_benchmark_produces_the_ratio() -> None:
+    results = bench_import.run(repeats=1)
+    assert results["p4_import_ratio_vs_lc_aws"] > 0
+
+
+def test_goodput_benchmark_accounts_for_every_input() -> None:
+    results = bench_goodput.run(n=10)
+    assert results["p5_inputs"] == 10
+    assert results["p5_model_calls"] >= 10
+    assert 0 < results["p5_goodput_fraction"] <= 1
+    assert results["p5_failed"] >= 0
