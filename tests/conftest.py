@@ -3,6 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The machine running the suite is shared and noisy: timing-based health checks and
+# deadlines would fail tests for reasons unrelated to the property under test.
+settings.register_profile(
+    "project",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile("project")
 
 _FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "AKIDEXAMPLETESTKEY01",
