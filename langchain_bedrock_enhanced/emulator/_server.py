@@ -489,11 +489,13 @@ class EmulatorApp:
             )
         response = web.StreamResponse(status=200, headers=headers)
         response.enable_chunked_encoding()
+        # Logged before the last byte leaves: a client that has read the whole stream
+        # must find the request in the log.
+        self._record(call, 200, error_code)
         await response.prepare(request)
         for frame in frames:
             await response.write(frame)
         await response.write_eof()
-        self._record(call, 200, error_code)
         return response
 
 
