@@ -1,7 +1,6 @@
 """P3: 500 concurrent `ainvoke` calls at 50 ms latency, against two anchors in the same run.
 
-- ours: the factory's model with native async (aiobotocore). Until the chat model
-  wires `_agenerate` itself, `with_native_async` adds the proposed override;
+- ours: the factory's model, natively async (aiobotocore);
 - langchain-aws: plain `ChatBedrockConverse` (its `ainvoke` runs `_generate` in the
   default thread pool), with the same botocore `Config`;
 - raw aiobotocore: 500 `converse` calls on one client with the same `Config`: the
@@ -18,11 +17,11 @@ import time
 from typing import Any
 
 from langchain_aws import ChatBedrockConverse
+from langchain_core.language_models import BaseChatModel
 
 from benchmarks._common import EMULATOR_CREDENTIALS as CREDENTIALS
 from benchmarks._common import ON_DEMAND_MODEL_ID as MODEL_ID
 from benchmarks._common import emulator_process
-from benchmarks._native import has_native_async, with_native_async
 from langchain_bedrock_enhanced import _async, create_langchain_chatbedrock
 from langchain_bedrock_enhanced.factory import default_client_config
 
@@ -76,7 +75,7 @@ def run(*, n: int = 500, latency_ms: float = 50, repeats: int = 5) -> dict[str, 
         factory_model = create_langchain_chatbedrock(
             MODEL_ID, region_name="us-east-1", endpoint_url=url, **CREDENTIALS
         )
-        ours = with_native_async(factory_model)
+        ours = factory_model
         plain = ChatBedrockConverse(
             model_id=MODEL_ID,
             region_name="us-east-1",
@@ -98,7 +97,7 @@ def run(*, n: int = 500, latency_ms: float = 50, repeats: int = 5) -> dict[str, 
         "p3_raw_aiobotocore_500_wall_s": round(best_raw, 4),
         "p3_ratio_vs_raw_aiobotocore": round(best_ours / best_raw, 4),
         "p3_speedup_vs_lc_aws": round(best_plain / best_ours, 4),
-        "p3_native_async_wired": has_native_async(type(factory_model)),
+        "p3_native_async_wired": type(factory_model)._agenerate is not BaseChatModel._agenerate,  # noqa: SLF001
         "p3_requests": n,
         "p3_latency_ms": latency_ms,
     }

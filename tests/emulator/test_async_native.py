@@ -15,7 +15,6 @@ from botocore.config import Config
 from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import AIMessageChunk, HumanMessage
 
-from benchmarks._native import with_native_async
 from langchain_bedrock_enhanced import _async, create_langchain_chatbedrock
 from langchain_bedrock_enhanced._async import (
     aclose_async_clients,
@@ -34,10 +33,9 @@ NO_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 def make_model(emu: BedrockEmulator, model_id: str = HAIKU, **params: Any) -> Any:
     config = NO_RETRIES.merge(params.pop("config", Config()))
-    model = create_langchain_chatbedrock(
+    return create_langchain_chatbedrock(
         model_id, region_name="us-east-1", endpoint_url=emu.endpoint_url, config=config, **params
     )
-    return with_native_async(model)
 
 
 def runtime_requests(emu: BedrockEmulator) -> list[Any]:
