@@ -689,7 +689,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     ) -> ChatResult:
         # Natively async through aiobotocore (or a pool sized for the concurrency),
         # with the request shaped by the sync path: see `_async`.
-        from langchain_bedrock_enhanced import _async  # noqa: PLC0415 - aiobotocore is optional
+        from langchain_bedrock_enhanced import _async  # noqa: PLC0415 - loaded on first async call
 
         engine = self.access_engine
         if engine is None or "model_id" in kwargs:
@@ -713,7 +713,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        from langchain_bedrock_enhanced import _async  # noqa: PLC0415 - aiobotocore is optional
+        from langchain_bedrock_enhanced import _async  # noqa: PLC0415 - loaded on first async call
 
         engine = self.access_engine
         if engine is None or "model_id" in kwargs:
