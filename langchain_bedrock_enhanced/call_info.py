@@ -29,13 +29,17 @@ Example:
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from uuid import UUID
 
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, LLMResult
+from typing_extensions import override
 
 from langchain_bedrock_enhanced.model_ids import parse_model_id
 from langchain_bedrock_enhanced.pricing import price_for
@@ -43,6 +47,7 @@ from langchain_bedrock_enhanced.pricing import price_for
 __all__ = [
     "UNKNOWN",
     "BedrockCallInfo",
+    "CallInfoHandler",
     "ErrorInfo",
     "TokenUsage",
     "call_info_from_llm_result",
@@ -387,3 +392,104 @@ def error_info(error: BaseException) -> ErrorInfo:
         access_method=_str(getattr(error, "access_method", None)),
         attempts=attempts,
     )
+
+
+class CallInfoHandler(BaseCallbackHandler):
+    """Base for handlers that turn every finished model call into a `BedrockCallInfo`.
+
+    It remembers the model and region each run was configured with (chat and
+    completion runs alike) and hands subclasses one `on_call(info)` per finished call
+    and one `on_call_error(error, model_hint, region_hint)` per failed call.
+
+    Example:
+        >>> class Count(CallInfoHandler):
+        ...     def on_call(self, info: BedrockCallInfo) -> None:
+        ...         pass
+        >>> Count().run_inline
+        True
+    """
+
+    run_inline: bool = True
+    """Run in the caller's thread or task: updates are quick and lock-protected."""
+
+    def __init__(self) -> None:
+        """Create the handler with no run in flight."""
+        super().__init__()
+        self._lock = threading.Lock()
+        self._runs: dict[UUID, tuple[str | None, str | None]] = {}
+
+    def on_call(self, info: BedrockCallInfo) -> None:
+        """Handle one finished call; subclasses override this."""
+
+    def on_call_error(
+        self, error: BaseException, model_hint: str | None, region_hint: str | None
+    ) -> None:
+        """Handle one failed call; subclasses override this."""
+
+    def _remember(self, run_id: UUID, metadata: Mapping[str, Any] | None) -> None:
+        with self._lock:
+            self._runs[run_id] = run_hints(metadata)
+
+    def _forget(self, run_id: UUID) -> tuple[str | None, str | None]:
+        with self._lock:
+            return self._runs.pop(run_id, (None, None))
+
+    @override
+    def on_chat_model_start(
+        self,
+        serialized: dict[str, Any],
+        messages: list[list[BaseMessage]],
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Remember the model and region the run was configured with."""
+        self._remember(run_id, metadata)
+
+    @override
+    def on_llm_start(
+        self,
+        serialized: dict[str, Any],
+        prompts: list[str],
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Remember the model and region of a completion-style run."""
+        self._remember(run_id, metadata)
+
+    @override
+    def on_llm_end(
+        self,
+        response: LLMResult,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Build the call's `BedrockCallInfo` and hand it to `on_call`."""
+        model_hint, region_hint = self._forget(run_id)
+        self.on_call(
+            call_info_from_llm_result(response, model_hint=model_hint, region_hint=region_hint)
+        )
+
+    @override
+    def on_llm_error(
+        self,
+        error: BaseException,
+        *,
+        run_id: UUID,
+        parent_run_id: UUID | None = None,
+        tags: list[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Hand the failure to `on_call_error`."""
+        model_hint, region_hint = self._forget(run_id)
+        self.on_call_error(error, model_hint, region_hint)

@@ -30,17 +30,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextvars import copy_context
 from typing import Any
 from uuid import UUID
 
-from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.messages import BaseMessage
-from langchain_core.outputs import LLMResult
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import merge_configs
 from tqdm.auto import tqdm
@@ -49,10 +45,9 @@ from typing_extensions import override
 from langchain_bedrock_enhanced.call_info import (
     UNKNOWN,
     BedrockCallInfo,
+    CallInfoHandler,
     TokenUsage,
-    call_info_from_llm_result,
     error_info,
-    run_hints,
 )
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
@@ -86,81 +81,31 @@ DEFAULT_MAX_CONCURRENCY = 8
 """Calls in flight by default: below botocore's default pool of 10 connections."""
 
 
-class _RunCollector(BaseCallbackHandler):
+class _RunCollector(CallInfoHandler):
     """Collects what every model call inside one input's run reported."""
-
-    run_inline: bool = True
 
     def __init__(self) -> None:
         super().__init__()
-        self._lock = threading.Lock()
-        self._hints: dict[UUID, tuple[str | None, str | None]] = {}
         self.last_hints: tuple[str | None, str | None] = (None, None)
         self.calls: list[BedrockCallInfo] = []
         self.errors: list[BaseException] = []
 
-    def _start(self, run_id: UUID, metadata: dict[str, Any] | None) -> None:
-        hints = run_hints(metadata)
+    @override
+    def _remember(self, run_id: UUID, metadata: Mapping[str, Any] | None) -> None:
+        super()._remember(run_id, metadata)
         with self._lock:
-            self._hints[run_id] = hints
-            self.last_hints = hints
+            self.last_hints = self._runs[run_id]
 
     @override
-    def on_chat_model_start(
-        self,
-        serialized: dict[str, Any],
-        messages: list[list[BaseMessage]],
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._start(run_id, metadata)
-
-    @override
-    def on_llm_start(
-        self,
-        serialized: dict[str, Any],
-        prompts: list[str],
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        self._start(run_id, metadata)
-
-    @override
-    def on_llm_end(
-        self,
-        response: LLMResult,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        tags: list[str] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        with self._lock:
-            model, region = self._hints.pop(run_id, (None, None))
-        info = call_info_from_llm_result(response, model_hint=model, region_hint=region)
+    def on_call(self, info: BedrockCallInfo) -> None:
         with self._lock:
             self.calls.append(info)
 
     @override
-    def on_llm_error(
-        self,
-        error: BaseException,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        tags: list[str] | None = None,
-        **kwargs: Any,
+    def on_call_error(
+        self, error: BaseException, model_hint: str | None, region_hint: str | None
     ) -> None:
         with self._lock:
-            self._hints.pop(run_id, None)
             self.errors.append(error)
 
 

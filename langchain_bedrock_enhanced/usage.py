@@ -39,22 +39,16 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
-from typing import Any
-from uuid import UUID
 
-from langchain_core.callbacks import BaseCallbackHandler
-from langchain_core.messages import BaseMessage
-from langchain_core.outputs import LLMResult
 from langchain_core.tracers.context import register_configure_hook
 from typing_extensions import override
 
 from langchain_bedrock_enhanced.call_info import (
     UNKNOWN,
     BedrockCallInfo,
+    CallInfoHandler,
     TokenUsage,
-    call_info_from_llm_result,
     error_info,
-    run_hints,
 )
 from langchain_bedrock_enhanced.model_ids import parse_model_id
 
@@ -108,7 +102,7 @@ class UsageTotals:
         return replace(self, failed_requests=self.failed_requests + 1)
 
 
-class BedrockUsageCallbackHandler(BaseCallbackHandler):
+class BedrockUsageCallbackHandler(CallInfoHandler):
     """Counts tokens, requests and cost of every chat-model call it is attached to.
 
     Attach it with `callbacks=[handler]`, or let `get_bedrock_usage_callback()` attach
@@ -126,9 +120,6 @@ class BedrockUsageCallbackHandler(BaseCallbackHandler):
         (1, 1)
     """
 
-    run_inline: bool = True
-    """Run in the caller's thread or task: updates are quick and lock-protected."""
-
     def __init__(self, *, parent: BedrockUsageCallbackHandler | None = None) -> None:
         """Create an empty handler.
 
@@ -137,9 +128,7 @@ class BedrockUsageCallbackHandler(BaseCallbackHandler):
                 by nested `get_bedrock_usage_callback()` blocks).
         """
         super().__init__()
-        self._lock = threading.Lock()
         self._parent = parent
-        self._runs: dict[UUID, tuple[str | None, str | None]] = {}
         self._totals = UsageTotals()
         self._by_model: dict[str, UsageTotals] = {}
         self._by_access: dict[str, UsageTotals] = {}
@@ -147,66 +136,15 @@ class BedrockUsageCallbackHandler(BaseCallbackHandler):
     # -- callbacks ---------------------------------------------------------------
 
     @override
-    def on_chat_model_start(
-        self,
-        serialized: dict[str, Any],
-        messages: list[list[BaseMessage]],
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """Remember the model and region the run was configured with."""
-        with self._lock:
-            self._runs[run_id] = run_hints(metadata)
-
-    @override
-    def on_llm_start(
-        self,
-        serialized: dict[str, Any],
-        prompts: list[str],
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        tags: list[str] | None = None,
-        metadata: dict[str, Any] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """Remember the model and region of a completion-style run."""
-        with self._lock:
-            self._runs[run_id] = run_hints(metadata)
-
-    @override
-    def on_llm_end(
-        self,
-        response: LLMResult,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        tags: list[str] | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def on_call(self, info: BedrockCallInfo) -> None:
         """Count the finished call from its final message(s)."""
-        with self._lock:
-            model_hint, region_hint = self._runs.pop(run_id, (None, None))
-        info = call_info_from_llm_result(response, model_hint=model_hint, region_hint=region_hint)
         self.record_call(info)
 
     @override
-    def on_llm_error(
-        self,
-        error: BaseException,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        tags: list[str] | None = None,
-        **kwargs: Any,
+    def on_call_error(
+        self, error: BaseException, model_hint: str | None, region_hint: str | None
     ) -> None:
         """Count a failed call against its model and access method."""
-        with self._lock:
-            model_hint, _ = self._runs.pop(run_id, (None, None))
         context = error_info(error)
         self.record_failure(
             context.model_id or model_hint or UNKNOWN, context.access_method or UNKNOWN
