@@ -7,6 +7,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -14,6 +15,11 @@ from pathlib import Path
 from typing import Any
 
 RESULTS_DIR = Path(__file__).parent / "results"
+
+MODEL_CALL_OPERATIONS = frozenset(
+    {"Converse", "ConverseStream", "InvokeModel", "InvokeModelWithResponseStream"}
+)
+"""The runtime operations that are model calls (CountTokens is not)."""
 
 ON_DEMAND_MODEL_ID = "anthropic.claude-3-haiku-20240307-v1:0"
 """A model served on demand in us-east-1: every call is one direct request."""
@@ -73,3 +79,16 @@ def write_results(results: dict[str, Any], notes: dict[str, str]) -> Path:
         lines.append(f"| `{key}` | {shown} | {notes.get(key, '')} |")
     (RESULTS_DIR / "latest.md").write_text("\n".join(lines) + "\n")
     return path
+
+
+def model_call_records(url: str) -> list[dict[str, Any]]:
+    """The emulator's log of model calls, read over HTTP from its admin route."""
+    with urllib.request.urlopen(f"{url}/_emulator/requests") as reply:  # noqa: S310 - loopback
+        records: list[dict[str, Any]] = json.loads(reply.read())
+    return [record for record in records if record["operation"] in MODEL_CALL_OPERATIONS]
+
+
+def clear_records(url: str) -> None:
+    """Empty the emulator's request log."""
+    request = urllib.request.Request(f"{url}/_emulator/requests", method="DELETE")  # noqa: S310
+    urllib.request.urlopen(request).close()  # noqa: S310 - loopback

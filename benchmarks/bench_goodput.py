@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import json
 import tempfile
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from benchmarks._common import EMULATOR_CREDENTIALS as CREDENTIALS
 from benchmarks._common import ON_DEMAND_MODEL_ID as MODEL_ID
-from benchmarks._common import emulator_process
+from benchmarks._common import emulator_process, model_call_records
 from langchain_bedrock_enhanced import create_langchain_chatbedrock, run_parallel
-
-RUNTIME_OPERATIONS = {"Converse", "ConverseStream", "InvokeModel", "InvokeModelWithResponseStream"}
 
 NOTES = {
     "p5_goodput_fraction": "target >= 0.9 (successful / all model calls the emulator received)",
@@ -27,12 +24,6 @@ NOTES = {
     "p5_throttled": "model calls the emulator throttled",
     "p5_wall_s": "wall time of run_parallel",
 }
-
-
-def _model_calls(url: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{url}/_emulator/requests") as reply:  # noqa: S310 - the local emulator
-        records: list[dict[str, Any]] = json.loads(reply.read())
-    return [record for record in records if record["operation"] in RUNTIME_OPERATIONS]
 
 
 def run(
@@ -54,7 +45,7 @@ def run(
                 requests_per_minute=requests_per_second * 60,
                 progress=False,
             )
-            calls = _model_calls(url)
+            calls = model_call_records(url)
     succeeded = sum(1 for call in calls if call["status"] == 200)
     return {
         "p5_goodput_fraction": round(succeeded / len(calls), 4) if calls else 0.0,

@@ -12,14 +12,18 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from botocore.config import Config
 from langchain_aws import ChatBedrockConverse
 
-from benchmarks._common import EMULATOR_CREDENTIALS, emulator_process
+from benchmarks._common import (
+    EMULATOR_CREDENTIALS,
+    clear_records,
+    emulator_process,
+    model_call_records,
+)
 from langchain_bedrock_enhanced import AccessMethodTracker, create_langchain_chatbedrock
 
 MODEL_ID = "anthropic.claude-sonnet-4-5-20250929-v1:0"
@@ -33,25 +37,13 @@ NOTES = {
 }
 
 
-def _runtime_log(url: str) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(f"{url}/_emulator/requests") as response:  # noqa: S310 - loopback
-        records = json.load(response)
-    runtime = {"Converse", "ConverseStream", "InvokeModel", "InvokeModelWithResponseStream"}
-    return [r for r in records if r["operation"] in runtime]
-
-
-def _clear(url: str) -> None:
-    request = urllib.request.Request(f"{url}/_emulator/requests", method="DELETE")  # noqa: S310
-    urllib.request.urlopen(request).close()  # noqa: S310 - loopback
-
-
 def _wasted(url: str, succeeded: int) -> int:
-    sent = len(_runtime_log(url))
+    sent = len(model_call_records(url))
     return sent - succeeded
 
 
 def _ours(url: str, calls: int, *, catalog: bool) -> int:
-    _clear(url)
+    clear_records(url)
     model = create_langchain_chatbedrock(
         MODEL_ID,
         region_name=REGION,
@@ -78,7 +70,7 @@ def _second_process(url: str, calls: int) -> int:
             """
         )
         subprocess.run([sys.executable, "-c", script], check=True, capture_output=True)
-        _clear(url)
+        clear_records(url)
         done = subprocess.run(
             [sys.executable, "-c", script], check=True, capture_output=True, text=True
         )
@@ -86,7 +78,7 @@ def _second_process(url: str, calls: int) -> int:
 
 
 def _lc_aws(url: str, calls: int) -> int:
-    _clear(url)
+    clear_records(url)
     model = ChatBedrockConverse(
         model=MODEL_ID,
         region_name=REGION,
