@@ -73,6 +73,8 @@ from langchain_aws.chat_models.bedrock_converse import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables.config import run_in_executor
 
+from langchain_bedrock_enhanced._user_agent import memoize_user_agent
+
 if TYPE_CHECKING:
     from botocore.credentials import Credentials, ReadOnlyCredentials
     from langchain_core.callbacks import AsyncCallbackManagerForLLMRun
@@ -419,6 +421,7 @@ async def _open_async_client(client: BaseClient) -> Any:  # noqa: ANN401 - an ai
         config=AioConfig(**_async_config_options(client)),
     )
     async_client = await context.__aenter__()
+    memoize_user_agent(async_client)
     for operation in (_CONVERSE, _CONVERSE_STREAM):
         # langchain-aws adds `default_headers` on the sync client's before-send; the
         # async request carries them the same way, read per call.

@@ -40,6 +40,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
+from langchain_bedrock_enhanced._user_agent import memoize_user_agent
 from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
 from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
@@ -150,6 +151,8 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         try:
             super().__init__(**kwargs)
             self._caller_client = kwargs.get("client") is not None
+            if not self._caller_client:
+                memoize_user_agent(self.client)
         except ValidationError as err:
             # Pydantic wraps ValueErrors raised in validators. Our errors are
             # ValueErrors (for drop-in compatibility), so unwrap them: callers get
