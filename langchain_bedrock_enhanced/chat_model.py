@@ -31,6 +31,7 @@ Example:
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -752,3 +753,12 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             ['langchain_bedrock_enhanced', 'chat_model']
         """
         return cls.__module__.split(".")
+
+
+# langchain-core calls `inspect.signature(self._generate)` (or `_agenerate`) on every
+# call, to see whether it takes `run_manager`. A precomputed `__signature__` spares
+# it the parse of the function (about 10 µs per call).
+for _name in ("_generate", "_agenerate"):
+    _function = vars(EnhancedChatBedrockConverse)[_name]
+    _function.__signature__ = inspect.signature(_function)
+del _name, _function

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Any
 from unittest.mock import MagicMock
@@ -279,3 +280,15 @@ def test_parameter_class_matches_exactly_then_by_versioned_base() -> None:
     assert newer_minor is not None
     assert newer_minor[1] == "amazon.nova-lite-v1:0"
     assert NovaEnhancedChatBedrockConverse.parameter_class_for("amazon.nova-lite-v2:0") is None
+
+
+@pytest.mark.parametrize("name", ["_generate", "_agenerate"])
+def test_precomputed_signatures_describe_the_methods(name: str) -> None:
+    function = vars(EnhancedChatBedrockConverse)[name]
+    code = function.__code__
+
+    parameters = inspect.signature(getattr(EnhancedChatBedrockConverse(model="x.y-v1:0"), name))
+
+    # langchain-core passes `run_manager` only when the signature shows it.
+    assert list(parameters.parameters) == [*code.co_varnames[1 : code.co_argcount], "kwargs"]
+    assert "run_manager" in parameters.parameters
