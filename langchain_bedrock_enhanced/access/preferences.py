@@ -187,6 +187,20 @@ class AccessMethodPreference:
             profile_id=None if direct else profile_id,
         )
 
+    def confirmed_by(self, method: AccessMethod, profile_id: str | None = None) -> bool:
+        """Whether a success through `method` (and `profile_id`) would teach nothing new.
+
+        Example:
+            >>> pref = AccessMethodPreference(prefer_regional_cris=True, profile_id="eu.m")
+            >>> pref.confirmed_by(AccessMethod.REGIONAL_CRIS, "eu.m")
+            True
+            >>> pref.confirmed_by(AccessMethod.GLOBAL_CRIS, "global.m")
+            False
+        """
+        if method is AccessMethod.DIRECT:
+            return self.prefer_direct and self.profile_id is None
+        return self.get_preferred_method() is method and self.profile_id == profile_id
+
     def same_facts(self, other: AccessMethodPreference) -> bool:
         """Whether two preferences say the same thing, ignoring `last_updated`.
 

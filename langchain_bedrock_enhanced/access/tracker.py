@@ -255,13 +255,19 @@ class AccessMethodTracker:
             counts.successes += 1
             if method is AccessMethod.APPLICATION_PROFILE:
                 return
-            current = self._current(key)
-            learned_from_error = current is not None and current.requires_profile
+            now = self._clock()
+            current = self._current(key, now)
+            if (
+                current is not None
+                and current.confirmed_by(method, profile_id)
+                and not self._due_for_rewrite(current, now)
+            ):
+                return  # the hot path: a known method worked again
             new = AccessMethodPreference.for_method(
                 method,
                 profile_id=profile_id,
-                learned_from_error=learned_from_error,
-                now=self._clock(),
+                learned_from_error=current is not None and current.requires_profile,
+                now=now,
             )
             self._learn(key, current, new)
 
@@ -426,12 +432,18 @@ class AccessMethodTracker:
     def _expired(self, preference: AccessMethodPreference, now: datetime) -> bool:
         return now - preference.last_updated >= self.ttl
 
-    def _current(self, key: PreferenceKey) -> AccessMethodPreference | None:
+    def _due_for_rewrite(self, preference: AccessMethodPreference, now: datetime) -> bool:
+        """Whether a confirmed fact is old enough (half a TTL) to store again."""
+        return now - preference.last_updated >= self.ttl / 2
+
+    def _current(
+        self, key: PreferenceKey, now: datetime | None = None
+    ) -> AccessMethodPreference | None:
         """The stored preference unless expired; an expired one is deleted."""
         preference = self.store.get(*key)
         if preference is None:
             return None
-        if self._expired(preference, self._clock()):
+        if self._expired(preference, now or self._clock()):
             logger.debug("Learned access preference for %s in %s expired.", *key)
             self.store.delete(*key)
             return None
@@ -447,7 +459,7 @@ class AccessMethodTracker:
         if (
             current is not None
             and current.same_facts(new)
-            and new.last_updated - current.last_updated < self.ttl / 2
+            and not self._due_for_rewrite(current, new.last_updated)
         ):
             return
         self.store.put(*key, new)
