@@ -21,6 +21,13 @@ request shaping or response parsing:
    `_handle_bedrock_error`, so `except client.exceptions.ThrottlingException` and the
    access engine's detection work the same on both paths.
 
+Requests are built only when they can be sent: each (loop, client) pair has a
+semaphore as wide as the connection pool, taken before the capture and held until
+the reply (or, for a stream, its last event) is read. With 500 calls and a pool of
+50, the other 450 wait before spending CPU on shaping, serialization and signing,
+so the first 50 reach the network at once and later requests are built while
+earlier ones are in flight, instead of all 500 being built up front.
+
 aiobotocore clients are bound to an event loop, so there is one per (running loop,
 sync client); the sync client fixes the region, endpoint, credentials and `Config`.
 They are created on first use and closed when the loop shuts down (`asyncio.run`,
@@ -307,10 +314,16 @@ _pools: dict[int, ThreadPoolExecutor] = {}
 _pools_lock = threading.Lock()
 
 
+def _pool_size(client: Any) -> int:  # noqa: ANN401 - any client
+    """The client's `max_pool_connections`, or botocore's default."""
+    config = getattr(getattr(client, "meta", None), "config", None)
+    size = getattr(config, "max_pool_connections", None)
+    return size if isinstance(size, int) and size > 0 else _DEFAULT_POOL_SIZE
+
+
 def _pool_for(client: Any) -> ThreadPoolExecutor:  # noqa: ANN401 - any client
     """A pool as wide as the client's connection pool, shared by clients of that width."""
-    config = getattr(getattr(client, "meta", None), "config", None)
-    size = getattr(config, "max_pool_connections", None) or _DEFAULT_POOL_SIZE
+    size = _pool_size(client)
     with _pools_lock:
         pool = _pools.get(size)
         if pool is None:
@@ -445,6 +458,7 @@ class _LoopClients:
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
         self.clients: dict[int, Any] = {}
+        self.slots: dict[int, asyncio.Semaphore] = {}
         self.finalizers: dict[int, weakref.finalize[Any, Any]] = {}
         self.opening = asyncio.Lock()
         self.closing: set[asyncio.Task[None]] = set()
@@ -472,6 +486,14 @@ class _LoopClients:
                 if _registries.get(id(self.loop)) is self:
                     del _registries[id(self.loop)]
 
+    def slot(self, client: BaseClient) -> asyncio.Semaphore:
+        """The semaphore that admits as many requests as `client` has pooled connections."""
+        key = id(client)
+        slots = self.slots.get(key)
+        if slots is None:
+            slots = self.slots[key] = asyncio.Semaphore(_pool_size(client))
+        return slots
+
     async def get(self, client: BaseClient) -> Any:  # noqa: ANN401 - an aiobotocore client
         key = id(client)
         async_client = self.clients.get(key)
@@ -490,6 +512,7 @@ class _LoopClients:
         """Drop and close the client of a collected sync client (any thread, any time)."""
         async_client = self.clients.pop(key, None)
         self.finalizers.pop(key, None)
+        self.slots.pop(key, None)
         if async_client is None or self.loop.is_closed():
             return
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
@@ -672,20 +695,22 @@ async def agenerate_once(
             run_manager.get_sync() if run_manager else None,
             **kwargs,
         )
-    captured = _capture_generate(model, messages, stop, kwargs)
-    if isinstance(captured, ChatResult):
-        # A patched `converse` answered without botocore's events; its answer stands.
-        return captured
-    async_client = await (await _loop_clients()).get(client)
-    token = _call_headers.set(model.default_headers)
-    try:
-        response = await async_client.converse(**captured)
-    except ClientError as err:
-        sync_error = _as_sync_error(client, err)
-        _handle_bedrock_error(sync_error)
-        raise sync_error from err  # unreachable: _handle_bedrock_error always raises
-    finally:
-        _call_headers.reset(token)
+    registry = await _loop_clients()
+    async with registry.slot(client):
+        captured = _capture_generate(model, messages, stop, kwargs)
+        if isinstance(captured, ChatResult):
+            # A patched `converse` answered without botocore's events; its answer stands.
+            return captured
+        async_client = await registry.get(client)
+        token = _call_headers.set(model.default_headers)
+        try:
+            response = await async_client.converse(**captured)
+        except ClientError as err:
+            sync_error = _as_sync_error(client, err)
+            _handle_bedrock_error(sync_error)
+            raise sync_error from err  # unreachable: _handle_bedrock_error always raises
+        finally:
+            _call_headers.reset(token)
     return _chat_result(model, response)
 
 
@@ -733,28 +758,31 @@ async def astream_once(
         async for chunk in _drain_in_pool(pool, iterator):
             yield chunk
         return
-    captured = _capture_stream(model, messages, stop, kwargs)
-    if captured is None:
-        return
-    if isinstance(captured, tuple):
-        # A patched `converse_stream` answered without botocore's events.
-        first, rest = captured
-        yield first
-        async for chunk in _drain_in_pool(_pool_for(client), rest):
+    registry = await _loop_clients()
+    # Held until the stream ends: its connection is busy until then.
+    async with registry.slot(client):
+        captured = _capture_stream(model, messages, stop, kwargs)
+        if captured is None:
+            return
+        if isinstance(captured, tuple):
+            # A patched `converse_stream` answered without botocore's events.
+            first, rest = captured
+            yield first
+            async for chunk in _drain_in_pool(_pool_for(client), rest):
+                yield chunk
+            return
+        async_client = await registry.get(client)
+        token = _call_headers.set(model.default_headers)
+        try:
+            response = await async_client.converse_stream(**captured)
+        except ClientError as err:
+            sync_error = _as_sync_error(client, err)
+            _handle_bedrock_error(sync_error)
+            raise sync_error from err  # unreachable: _handle_bedrock_error always raises
+        finally:
+            _call_headers.reset(token)
+        async for chunk in _stream_chunks(model, response, run_manager):
             yield chunk
-        return
-    async_client = await (await _loop_clients()).get(client)
-    token = _call_headers.set(model.default_headers)
-    try:
-        response = await async_client.converse_stream(**captured)
-    except ClientError as err:
-        sync_error = _as_sync_error(client, err)
-        _handle_bedrock_error(sync_error)
-        raise sync_error from err  # unreachable: _handle_bedrock_error always raises
-    finally:
-        _call_headers.reset(token)
-    async for chunk in _stream_chunks(model, response, run_manager):
-        yield chunk
 
 
 async def _drain_in_pool(

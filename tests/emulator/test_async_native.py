@@ -261,3 +261,55 @@ async def test_profile_fallback_and_metadata_match_the_sync_path(operation: str)
     sent, metadata = outcomes["async"]
     assert [status for *_, status in sent] == [400, 200]
     assert metadata["inference_profile_used"] is True
+
+
+class _InFlight:
+    """Counts requests built (sync client's parameter build) and not yet answered."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.most = 0
+
+    def built(self, **_: Any) -> None:
+        self.now += 1
+        self.most = max(self.most, self.now)
+
+    def answered(self, **_: Any) -> None:
+        self.now -= 1
+
+
+async def test_no_more_requests_are_built_than_the_pool_can_send() -> None:
+    with BedrockEmulator(scenario={"latency_ms": 20}) as emu:
+        model = make_model(emu, config=Config(max_pool_connections=3))
+        await model.ainvoke("warm-up")  # opens this loop's aiobotocore client
+        in_flight = _InFlight()
+        # The sync client's parameter build is where the request is shaped; the
+        # async client's after-call is where its reply has been read.
+        model.client.meta.events.register_first(
+            "before-parameter-build.bedrock-runtime.Converse", in_flight.built
+        )
+        registry = _async._registries[id(asyncio.get_running_loop())]
+        registry.clients[id(model.client)].meta.events.register(
+            "after-call.bedrock-runtime.Converse", in_flight.answered
+        )
+
+        replies = await asyncio.gather(*(model.ainvoke(f"question {i}") for i in range(12)))
+
+    assert [r.content != "" for r in replies] == [True] * 12
+    assert in_flight.now == 0
+    # Twelve calls at once, three connections: three built at a time, never more.
+    assert in_flight.most == 3
+
+
+async def test_an_abandoned_stream_gives_its_connection_back() -> None:
+    with BedrockEmulator() as emu:
+        model = make_model(emu, config=Config(max_pool_connections=1))
+        stream = model.astream("Tell me a long story.")
+        first = await stream.__anext__()
+        await stream.aclose()
+
+        # With a pool of one, this waits forever unless the stream let go.
+        reply = await asyncio.wait_for(model.ainvoke("Hi"), timeout=30)
+
+    assert first.content or first.response_metadata
+    assert reply.content
