@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
+from langchain_bedrock_enhanced._async import aclose_async_clients
 from langchain_bedrock_enhanced.access import (
     AccessMethod,
     AccessMethodPreference,
@@ -156,6 +157,7 @@ __all__ = [
     "TransientError",
     "UnsupportedModelError",
     "__version__",
+    "aclose_async_clients",
     "adaptive_retry_config",
     "arun_parallel",
     "base_model_id",

@@ -41,6 +41,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
+from langchain_bedrock_enhanced import _async
 from langchain_bedrock_enhanced._user_agent import memoize_user_agent
 from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
@@ -693,8 +694,6 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     ) -> ChatResult:
         # Natively async through aiobotocore (or a pool sized for the concurrency),
         # with the request shaped by the sync path: see `_async`.
-        from langchain_bedrock_enhanced import _async  # noqa: PLC0415 - loaded on first async call
-
         engine = self.access_engine
         if engine is None or "model_id" in kwargs:
             return await _async.agenerate_once(self, messages, stop, run_manager, **kwargs)
@@ -717,8 +716,6 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        from langchain_bedrock_enhanced import _async  # noqa: PLC0415 - loaded on first async call
-
         engine = self.access_engine
         if engine is None or "model_id" in kwargs:
             async for chunk in _async.astream_once(self, messages, stop, run_manager, **kwargs):

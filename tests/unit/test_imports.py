@@ -58,6 +58,7 @@ EXPECTED_ALL = [
     "TransientError",
     "UnsupportedModelError",
     "__version__",
+    "aclose_async_clients",
     "adaptive_retry_config",
     "arun_parallel",
     "base_model_id",
