@@ -48,6 +48,8 @@ def emulator_process(*extra_args: str) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def median(values: list[float]) -> float:

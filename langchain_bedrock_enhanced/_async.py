@@ -462,6 +462,8 @@ class _LoopClients:
         self.finalizers: dict[int, weakref.finalize[Any, Any]] = {}
         self.opening = asyncio.Lock()
         self.closing: set[asyncio.Task[None]] = set()
+        self.unclosed: set[Any] = set()
+        """Clients dropped by `forget` whose close has not finished yet."""
         self._keeper: AsyncIterator[None] | None = None
 
     async def start_keeper(self) -> None:
@@ -482,6 +484,10 @@ class _LoopClients:
             await self.aclose()
             if self.closing:
                 await asyncio.gather(*self.closing, return_exceptions=True)
+            # A close task spawned as the loop stopped can be cancelled before it
+            # starts; closing twice is harmless.
+            for async_client in list(self.unclosed):
+                await self._close_dropped(async_client)
             with _registries_lock:
                 if _registries.get(id(self.loop)) is self:
                     del _registries[id(self.loop)]
@@ -513,15 +519,22 @@ class _LoopClients:
         async_client = self.clients.pop(key, None)
         self.finalizers.pop(key, None)
         self.slots.pop(key, None)
-        if async_client is None or self.loop.is_closed():
+        if async_client is None:
+            return
+        self.unclosed.add(async_client)
+        if self.loop.is_closed():
             return
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
             self.loop.call_soon_threadsafe(self._spawn_close, async_client)
 
     def _spawn_close(self, async_client: Any) -> None:  # noqa: ANN401 - an aiobotocore client
-        task = self.loop.create_task(_close_quietly(async_client))
+        task = self.loop.create_task(self._close_dropped(async_client))
         self.closing.add(task)
         task.add_done_callback(self.closing.discard)
+
+    async def _close_dropped(self, async_client: Any) -> None:  # noqa: ANN401 - an aiobotocore client
+        await _close_quietly(async_client)
+        self.unclosed.discard(async_client)
 
     async def aclose(self, keys: list[int] | None = None) -> None:
         """Close the clients under `keys` (all of them when None)."""

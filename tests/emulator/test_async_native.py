@@ -7,6 +7,7 @@ import gc
 import logging
 import threading
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -313,3 +314,16 @@ async def test_an_abandoned_stream_gives_its_connection_back() -> None:
 
     assert first.content or first.response_metadata
     assert reply.content
+
+
+def test_a_model_dropped_inside_its_loop_leaves_no_connection_open() -> None:
+    async def call_and_drop(emu: BedrockEmulator) -> None:
+        model = make_model(emu)  # collected as the coroutine returns, loop still running
+        await model.ainvoke("Hi")
+
+    with BedrockEmulator() as emu, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        asyncio.run(call_and_drop(emu))
+        gc.collect()
+
+    assert [str(w.message) for w in caught if "Unclosed" in str(w.message)] == []
