@@ -65,7 +65,7 @@ import threading
 import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import TYPE_CHECKING, Any, Final, cast
 
 from botocore.client import BaseClient
@@ -96,6 +96,7 @@ __all__ = [
     "capture_converse_request",
     "capture_converse_stream_request",
     "native_async_available",
+    "request_slot",
 ]
 
 logger = logging.getLogger(__name__)
@@ -133,6 +134,9 @@ _call_headers: ContextVar[Mapping[str, str] | None] = ContextVar(
 """The model's `default_headers` for the async request in flight in this context."""
 
 _hooked_clients: weakref.WeakSet[BaseClient] = weakref.WeakSet()
+
+_slot_held: ContextVar[bool] = ContextVar("lbe_async_slot_held", default=False)
+"""Whether this context's call already holds a connection slot (see `request_slot`)."""
 
 
 def _raise_captured(params: dict[str, Any], model: Any, **_: Any) -> None:  # noqa: ANN401 - botocore's OperationModel
@@ -574,6 +578,65 @@ async def _loop_clients() -> _LoopClients:
     return registry
 
 
+class _RequestSlot:
+    """An `async with` block holding one of a client's connection slots (or nothing).
+
+    A class, not a generator-based context manager: one small object per call, where
+    many calls wait at once.
+    """
+
+    __slots__ = ("_client", "_mark", "_semaphore", "_token")
+
+    def __init__(self, client: BaseClient, *, mark: bool) -> None:
+        self._client = client
+        self._mark = mark
+        self._semaphore: asyncio.Semaphore | None = None
+        self._token: Token[bool] | None = None
+
+    async def __aenter__(self) -> None:
+        if _slot_held.get():
+            return  # this call's slot is already held further out
+        semaphore = (await _loop_clients()).slot(self._client)
+        await semaphore.acquire()
+        self._semaphore = semaphore
+        if self._mark:
+            self._token = _slot_held.set(True)
+
+    async def __aexit__(self, *_: object) -> None:
+        if self._token is not None:
+            _slot_held.reset(self._token)
+        if self._semaphore is not None:
+            self._semaphore.release()
+
+
+def request_slot(client: BaseClient) -> _RequestSlot:
+    """Hold one of `client`'s connection slots for one whole call.
+
+    The model's `ainvoke` takes the slot before langchain-core's own per-call work
+    (callbacks, tracing metadata, message conversion), so calls beyond the pool wait
+    holding almost nothing. The request sent inside sees the slot is held and does
+    not take another; child tasks inherit the mark, as context variables are copied
+    into them.
+
+    Args:
+        client: The model's sync bedrock-runtime client (a botocore client).
+
+    Returns:
+        An async context manager; the slot is held inside its block.
+
+    Example:
+        >>> async with request_slot(model.client):  # doctest: +SKIP
+        ...     reply = await model.ainvoke("Hi")
+    """
+    return _RequestSlot(client, mark=True)
+
+
+def _stream_slot(client: BaseClient) -> _RequestSlot:
+    # An async generator runs in its consumer's context: a mark set inside it would
+    # leak out between items, so a stream holds its slot unmarked.
+    return _RequestSlot(client, mark=False)
+
+
 async def aclose_async_clients(model: EnhancedChatBedrockConverse | None = None) -> None:
     """Close this event loop's aiobotocore clients (the model's, or all of them).
 
@@ -665,6 +728,27 @@ async def _stream_chunks(
         raise ConnectionError(msg)
 
 
+async def _send(
+    model: EnhancedChatBedrockConverse, operation: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """Send one captured request on this loop's aiobotocore client; sync error classes."""
+    client = model.client
+    async_client = await (await _loop_clients()).get(client)
+    method = async_client.converse if operation == _CONVERSE else async_client.converse_stream
+    headers = model.default_headers
+    token = _call_headers.set(headers) if headers else None
+    try:
+        response: dict[str, Any] = await method(**params)
+    except ClientError as err:
+        sync_error = _as_sync_error(client, err)
+        _handle_bedrock_error(sync_error)
+        raise sync_error from err  # unreachable: _handle_bedrock_error always raises
+    finally:
+        if token is not None:
+            _call_headers.reset(token)
+    return response
+
+
 # ------------------------------------------------------------ entry points
 
 
@@ -708,22 +792,12 @@ async def agenerate_once(
             run_manager.get_sync() if run_manager else None,
             **kwargs,
         )
-    registry = await _loop_clients()
-    async with registry.slot(client):
+    async with request_slot(client):
         captured = _capture_generate(model, messages, stop, kwargs)
         if isinstance(captured, ChatResult):
             # A patched `converse` answered without botocore's events; its answer stands.
             return captured
-        async_client = await registry.get(client)
-        token = _call_headers.set(model.default_headers)
-        try:
-            response = await async_client.converse(**captured)
-        except ClientError as err:
-            sync_error = _as_sync_error(client, err)
-            _handle_bedrock_error(sync_error)
-            raise sync_error from err  # unreachable: _handle_bedrock_error always raises
-        finally:
-            _call_headers.reset(token)
+        response = await _send(model, _CONVERSE, captured)
     return _chat_result(model, response)
 
 
@@ -771,9 +845,8 @@ async def astream_once(
         async for chunk in _drain_in_pool(pool, iterator):
             yield chunk
         return
-    registry = await _loop_clients()
     # Held until the stream ends: its connection is busy until then.
-    async with registry.slot(client):
+    async with _stream_slot(client):
         captured = _capture_stream(model, messages, stop, kwargs)
         if captured is None:
             return
@@ -784,16 +857,7 @@ async def astream_once(
             async for chunk in _drain_in_pool(_pool_for(client), rest):
                 yield chunk
             return
-        async_client = await registry.get(client)
-        token = _call_headers.set(model.default_headers)
-        try:
-            response = await async_client.converse_stream(**captured)
-        except ClientError as err:
-            sync_error = _as_sync_error(client, err)
-            _handle_bedrock_error(sync_error)
-            raise sync_error from err  # unreachable: _handle_bedrock_error always raises
-        finally:
-            _call_headers.reset(token)
+        response = await _send(model, _CONVERSE_STREAM, captured)
         async for chunk in _stream_chunks(model, response, run_manager):
             yield chunk
 

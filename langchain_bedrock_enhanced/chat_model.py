@@ -33,8 +33,8 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from langchain_aws import ChatBedrockConverse
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -53,13 +53,17 @@ if TYPE_CHECKING:
 
     from botocore.config import Config
     from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+    from langchain_core.language_models import LanguageModelInput
     from langchain_core.outputs import ChatGenerationChunk, ChatResult
+    from langchain_core.runnables import RunnableConfig
 
     from langchain_bedrock_enhanced.retry import BedrockRetryRunnable
 
 __all__ = ["EnhancedChatBedrockConverse", "ToolChoiceValue"]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 ToolChoiceValue = Literal["auto", "any", "tool"]
 """A `tool_choice` kind Bedrock understands."""
@@ -105,6 +109,25 @@ def _fold_system(messages: Sequence[BaseMessage], extra_system: Sequence[str]) -
             rest[index] = message.model_copy(update={"content": new_content})
             return rest
     return [HumanMessage(content=preamble), *rest]
+
+
+class _SendAs(Generic[_T]):
+    """`call(model_id)` for the access engine: the single-request method, for that ID.
+
+    A small object rather than a closure: many calls can be in flight at once.
+    """
+
+    __slots__ = ("_args", "_kwargs", "_send")
+
+    def __init__(
+        self, send: Callable[..., _T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        self._send = send
+        self._args = args
+        self._kwargs = kwargs
+
+    def __call__(self, model_id: str) -> _T:
+        return self._send(*self._args, **self._kwargs, model_id=model_id)
 
 
 class EnhancedChatBedrockConverse(ChatBedrockConverse):
@@ -649,7 +672,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         result, outcome = engine.run(
             self.model_id,
             self.request_region,
-            lambda sent: parent(prepared, stop, run_manager, **{**kwargs, "model_id": sent}),
+            _SendAs(parent, (prepared, stop, run_manager), kwargs),
         )
         for generation in result.generations:
             generation.message.response_metadata.update(outcome.as_metadata())
@@ -673,7 +696,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         chunks = engine.stream(
             self.model_id,
             self.request_region,
-            lambda sent: parent(prepared, stop, run_manager, **{**kwargs, "model_id": sent}),
+            _SendAs(parent, (prepared, stop, run_manager), kwargs),
             outcomes.append,
         )
         tagged = False
@@ -683,6 +706,22 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
                 chunk.message.response_metadata.update(outcomes[0].as_metadata())
                 tagged = True
             yield chunk
+
+    @override
+    async def ainvoke(
+        self,
+        input: LanguageModelInput,
+        config: RunnableConfig | None = None,
+        *,
+        stop: list[str] | None = None,
+        **kwargs: Any,
+    ) -> AIMessage:
+        # Natively async, the call waits for a free connection before langchain-core
+        # does its per-call work, so calls beyond the pool wait holding almost nothing.
+        if not _async.native_async_available(self.client):
+            return await super().ainvoke(input, config, stop=stop, **kwargs)
+        async with _async.request_slot(self.client):
+            return await super().ainvoke(input, config, stop=stop, **kwargs)
 
     @override
     async def _agenerate(
@@ -700,9 +739,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         result, outcome = await engine.arun(
             self.model_id,
             self.request_region,
-            lambda sent: _async.agenerate_once(
-                self, messages, stop, run_manager, **{**kwargs, "model_id": sent}
-            ),
+            _SendAs(_async.agenerate_once, (self, messages, stop, run_manager), kwargs),
         )
         for generation in result.generations:
             generation.message.response_metadata.update(outcome.as_metadata())
@@ -725,9 +762,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         chunks = engine.astream(
             self.model_id,
             self.request_region,
-            lambda sent: _async.astream_once(
-                self, messages, stop, run_manager, **{**kwargs, "model_id": sent}
-            ),
+            _SendAs(_async.astream_once, (self, messages, stop, run_manager), kwargs),
             outcomes.append,
         )
         tagged = False

@@ -327,3 +327,52 @@ def test_a_model_dropped_inside_its_loop_leaves_no_connection_open() -> None:
         gc.collect()
 
     assert [str(w.message) for w in caught if "Unclosed" in str(w.message)] == []
+
+
+@pytest.mark.parametrize("default_headers", [{"x-team": "search"}, None])
+async def test_default_headers_go_out_on_the_async_request_only_when_set(
+    emu: BedrockEmulator, default_headers: dict[str, str] | None
+) -> None:
+    model = make_model(emu, default_headers=default_headers)
+    await model.ainvoke("warm-up")  # opens this loop's aiobotocore client
+    seen: list[str | None] = []
+
+    def record(request: Any, **_: Any) -> None:
+        seen.append(request.headers.get("x-team"))
+
+    registry = _async._registries[id(asyncio.get_running_loop())]
+    registry.clients[id(model.client)].meta.events.register(
+        "before-send.bedrock-runtime.Converse", record
+    )
+    await model.ainvoke("Hi")
+
+    assert seen == [None if default_headers is None else "search"]
+
+
+class _StartedRuns(AsyncCallbackHandler):
+    """Counts runs langchain-core has started and not yet ended."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.most = 0
+
+    async def on_chat_model_start(self, *_: Any, **__: Any) -> None:
+        self.now += 1
+        self.most = max(self.most, self.now)
+
+    async def on_llm_end(self, *_: Any, **__: Any) -> None:
+        self.now -= 1
+
+
+async def test_calls_beyond_the_pool_wait_before_langchain_core_starts_them() -> None:
+    with BedrockEmulator(scenario={"latency_ms": 20}) as emu:
+        model = make_model(emu, config=Config(max_pool_connections=3))
+        runs = _StartedRuns()
+
+        replies = await asyncio.gather(
+            *(model.ainvoke(f"question {i}", config={"callbacks": [runs]}) for i in range(12))
+        )
+
+    assert len(replies) == 12
+    assert runs.now == 0
+    assert runs.most == 3
