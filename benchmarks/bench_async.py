@@ -7,12 +7,14 @@
   floor of the client stack.
 
 Each measurement runs in a fresh event loop after one warm-up call on it (client
-creation, imports); the figure is the best of `repeats`, the three interleaved.
+creation, imports) and a full garbage collection, so no case inherits another's
+collector debt; the figure is the best of `repeats`, the three interleaved.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from typing import Any
 
@@ -41,6 +43,7 @@ def _prompt(index: int) -> str:
 
 async def _model_wall(model: Any, n: int) -> float:
     await model.ainvoke("warm-up")
+    gc.collect()
     started = time.perf_counter()
     await asyncio.gather(*(model.ainvoke(_prompt(i)) for i in range(n)))
     return time.perf_counter() - started
@@ -64,6 +67,7 @@ async def _raw_wall(url: str, n: int, config_options: dict[str, Any]) -> float:
             )
 
         await one("warm-up")
+        gc.collect()
         started = time.perf_counter()
         await asyncio.gather(*(one(_prompt(i)) for i in range(n)))
         return time.perf_counter() - started

@@ -431,6 +431,12 @@ async def _open_async_client(client: BaseClient) -> Any:  # noqa: ANN401 - an ai
         msg = "The sync client has no SigV4 credentials to share."
         raise RuntimeError(msg)
     session = _bridged_session_class()(_SyncCredentialsBridge(credentials))
+    loader = getattr(client, "_loader", None)
+    if loader is not None:
+        # The sync client's data loader has the service model, endpoint rules and
+        # partitions parsed already; sharing it spares a second copy (tens of
+        # thousands of objects) per client and event loop.
+        session.register_component("data_loader", loader)
     context = session.create_client(
         _SERVICE_ID,
         region_name=client.meta.region_name,

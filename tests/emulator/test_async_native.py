@@ -376,3 +376,15 @@ async def test_calls_beyond_the_pool_wait_before_langchain_core_starts_them() ->
     assert len(replies) == 12
     assert runs.now == 0
     assert runs.most == 3
+
+
+async def test_the_async_client_reuses_the_sync_clients_parsed_service_data(
+    emu: BedrockEmulator,
+) -> None:
+    model = make_model(emu)
+    await model.ainvoke("Hi")
+
+    registry = _async._registries[id(asyncio.get_running_loop())]
+    async_client = registry.clients[id(model.client)]
+    # One copy of the service model, endpoint rules and partitions, not two.
+    assert async_client._loader is model.client._loader
