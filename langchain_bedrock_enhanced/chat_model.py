@@ -34,7 +34,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast
 
 from langchain_aws import ChatBedrockConverse
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -42,6 +42,7 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
 from langchain_bedrock_enhanced import _async
+from langchain_bedrock_enhanced._sessions import create_client
 from langchain_bedrock_enhanced._user_agent import memoize_user_agent
 from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
@@ -109,6 +110,23 @@ def _fold_system(messages: Sequence[BaseMessage], extra_system: Sequence[str]) -
             rest[index] = message.model_copy(update={"content": new_content})
             return rest
     return [HumanMessage(content=preamble), *rest]
+
+
+def _sessions_apply(model: ChatBedrockConverse) -> bool:
+    """Whether langchain-aws would give this model's clients sessions of their own."""
+    api_key = model.bedrock_api_key
+    return not (api_key is not None and api_key.get_secret_value())
+
+
+def _credentials(model: ChatBedrockConverse) -> dict[str, Any]:
+    return {
+        "region_name": model.region_name,
+        "credentials_profile_name": model.credentials_profile_name,
+        "aws_access_key_id": model.aws_access_key_id,
+        "aws_secret_access_key": model.aws_secret_access_key,
+        "aws_session_token": model.aws_session_token,
+        "endpoint_url": model.endpoint_url,
+    }
 
 
 class _SendAs(Generic[_T]):
@@ -455,6 +473,33 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
                 fields, layout.request_fields_for(captured)
             )
         return values
+
+    @model_validator(mode="after")
+    def validate_environment(self) -> Self:
+        """Build the clients langchain-aws would build, on sessions that share parsed data.
+
+        Same credentials, profile, region, endpoint and `Config` as langchain-aws's
+        own construction; see `_sessions`. Bearer-token auth and the default
+        credential chain are left to langchain-aws.
+
+        Returns:
+            The model, with `client` and `bedrock_client` set.
+        """
+        if _sessions_apply(self):
+            config = self._get_effective_config()
+            if self.client is None:
+                self.client = create_client("bedrock-runtime", config=config, **_credentials(self))
+            if self.bedrock_client is None:
+                region = self.region_name or getattr(
+                    getattr(self.client, "meta", None), "region_name", None
+                )
+                self.bedrock_client = create_client(
+                    "bedrock", config=config, **{**_credentials(self), "region_name": region}
+                )
+        # pydantic keeps the parent's validator as a plain function at run time.
+        parent = cast("Callable[[], object]", super().validate_environment)
+        parent()
+        return self
 
     @model_validator(mode="after")
     def _apply_family_parameters(self) -> Self:

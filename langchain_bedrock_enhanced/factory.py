@@ -35,6 +35,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 from pydantic import ValidationError
 
+from langchain_bedrock_enhanced._sessions import shared_data_session
 from langchain_bedrock_enhanced.access.engine import AccessEngine
 from langchain_bedrock_enhanced.access.preferences import JsonFilePreferenceStore, PreferenceStore
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
@@ -264,7 +265,7 @@ def _merge_model_kwargs(
 
 def _session(model_id: str, profile: str | None, region_name: str | None) -> boto3.Session:
     try:
-        return boto3.Session(profile_name=profile)
+        return shared_data_session(profile_name=profile)
     except BotoCoreError as err:  # ProfileNotFound and friends
         raise translate_bedrock_error(err, model_id=model_id, region=region_name) from err
 
@@ -371,7 +372,7 @@ def _shared_catalog(
     with _CATALOGS_LOCK:
         catalog = _CATALOGS.get(key)
         if catalog is None:
-            session = boto3.Session(
+            session = shared_data_session(
                 profile_name=profile,
                 aws_access_key_id=credentials.get("aws_access_key_id"),
                 aws_secret_access_key=credentials.get("aws_secret_access_key"),

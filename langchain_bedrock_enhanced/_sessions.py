@@ -1,0 +1,156 @@
+"""boto3 sessions that share botocore's parsed service data, and the model's clients.
+
+langchain-aws builds a new `boto3.Session` for each client whenever credentials are
+given (explicit keys, the `AWS_ACCESS_KEY_ID` variable, or a profile), and a model
+has two clients (runtime and control plane). Each new session parses botocore's
+data files again: `endpoints.json` alone is about 7 MB of objects, and a model costs
+some 18 MB and 57,000 objects for the garbage collector to walk. The data never
+changes while the process runs.
+
+Sessions made here get their own botocore session (credentials, profile and region
+stay per session, exactly as before) whose data loader keeps its cache in one
+process-wide dictionary, shared by every loader with the same search paths. The
+first client parses the files; later ones reuse the parsed data, and a model costs
+well under 1 MB.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore.exceptions import BotoCoreError, UnknownServiceError
+from pydantic import SecretStr
+
+__all__ = ["create_client", "shared_data_session"]
+
+logger = logging.getLogger(__name__)
+
+_CACHES: dict[tuple[str, ...], dict[Any, Any]] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def shared_data_session(**params: Any) -> boto3.Session:  # noqa: ANN401 - boto3.Session's own
+    """A `boto3.Session` like `boto3.Session(**params)`, with shared parsed service data.
+
+    Args:
+        **params: `boto3.Session` arguments (`profile_name`, keys, `region_name`).
+
+    Returns:
+        The session.
+
+    Raises:
+        botocore.exceptions.BotoCoreError: As `boto3.Session` raises them (for
+            example `ProfileNotFound`).
+
+    Example:
+        >>> first = shared_data_session(region_name="us-east-1")
+        >>> second = shared_data_session(region_name="eu-west-1")
+        >>> first._loader._cache is second._loader._cache
+        True
+    """
+    session = boto3.Session(botocore_session=botocore.session.get_session(), **params)
+    loader = session._loader  # noqa: SLF001 - boto3 keeps the loader it set up here
+    cache = getattr(loader, "_cache", None)
+    if isinstance(cache, dict) and not cache:
+        # botocore's `instance_cache` keeps every parsed file in `loader._cache`; the
+        # same search paths always parse to the same data.
+        with _CACHES_LOCK:
+            loader._cache = _CACHES.setdefault(tuple(loader.search_paths), {})  # type: ignore[attr-defined]  # noqa: SLF001
+    else:  # pragma: no cover - a botocore without the cache this relies on
+        logger.debug("botocore's loader has no shareable cache; parsed data not shared")
+    return session
+
+
+def _secret(value: SecretStr | str | None) -> str | None:
+    if isinstance(value, SecretStr):
+        return value.get_secret_value() or None
+    return value or None
+
+
+def create_client(  # noqa: PLR0913 - mirrors langchain-aws's create_aws_client
+    service_name: str,
+    *,
+    region_name: str | None,
+    credentials_profile_name: str | None,
+    aws_access_key_id: SecretStr | str | None,
+    aws_secret_access_key: SecretStr | str | None,
+    aws_session_token: SecretStr | str | None,
+    endpoint_url: str | None,
+    config: Any,  # noqa: ANN401 - a botocore Config or None
+) -> Any | None:  # noqa: ANN401 - a boto3 client
+    """A client as langchain-aws's `create_aws_client` builds it, on a shared-data session.
+
+    Only for the cases where langchain-aws builds a session of its own (a profile, or
+    both keys); otherwise returns None and langchain-aws's own path (boto3's default
+    session, which already shares its data) builds the client.
+
+    Args:
+        service_name: `bedrock-runtime` or `bedrock`.
+        region_name: The region; `AWS_REGION`, `AWS_DEFAULT_REGION`, then the
+            session's own region when None.
+        credentials_profile_name: A profile from the AWS config files.
+        aws_access_key_id: The access key.
+        aws_secret_access_key: The secret key.
+        aws_session_token: The session token, for temporary credentials.
+        endpoint_url: A custom endpoint.
+        config: The botocore `Config`.
+
+    Returns:
+        The client, or None when langchain-aws should build it.
+
+    Raises:
+        ModuleNotFoundError: botocore does not know the service.
+        ValueError: The profile or credentials cannot be loaded, as langchain-aws
+            reports it.
+
+    Example:
+        >>> client = create_client(
+        ...     "bedrock-runtime", region_name="us-east-1", credentials_profile_name=None,
+        ...     aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
+        ...     aws_session_token=None, endpoint_url=None, config=None)
+        >>> client.meta.region_name
+        'us-east-1'
+    """
+    key, secret = _secret(aws_access_key_id), _secret(aws_secret_access_key)
+    token = _secret(aws_session_token)
+    if credentials_profile_name:
+        params: dict[str, Any] = {"profile_name": credentials_profile_name}
+    elif key and secret:
+        params = {"aws_access_key_id": key, "aws_secret_access_key": secret}
+        if token:
+            params["aws_session_token"] = token
+    else:
+        return None  # the default session, or langchain-aws's own error for half a key pair
+    region = region_name or os.getenv("AWS_REGION") or os.getenv("AWS_DEFAULT_REGION")
+    client_params = {
+        name: value
+        for name, value in {
+            "service_name": service_name,
+            "region_name": region,
+            "endpoint_url": endpoint_url,
+            "config": config,
+        }.items()
+        if value
+    }
+    try:
+        session = shared_data_session(**params)
+        if "region_name" not in client_params and session.region_name:
+            client_params["region_name"] = session.region_name
+        return session.client(**client_params)
+    except UnknownServiceError as err:
+        msg = f"Ensure that you have installed the latest boto3 package that contains the API for `{service_name}`."  # noqa: E501
+        raise ModuleNotFoundError(msg) from err
+    except BotoCoreError as err:
+        msg = (
+            "Could not load credentials to authenticate with AWS client. Please check that "
+            f"the specified profile name and/or its credentials are valid. Service error: {err}"
+        )
+        raise ValueError(msg) from err
+    except Exception as err:  # langchain-aws reports every other failure this way too
+        msg = f"Error raised by service:\n\n{err}"
+        raise ValueError(msg) from err
