@@ -1,4 +1,4 @@
-"""Tiny runs of the P1, P3, P4 (import) and P5 benchmarks, so the harness cannot rot.
+"""Tiny runs of the P1, P3, P4 (import), P5 and P7 benchmarks, so the harness cannot rot.
 
 No time is asserted: only that every key is produced, with sane values.
 """
@@ -35,3 +35,16 @@ def test_goodput_benchmark_accounts_for_every_input() -> None:
     assert results["p5_model_calls"] >= 10
     assert 0 < results["p5_goodput_fraction"] <= 1
     assert results["p5_failed"] >= 0
+
+
+def test_memory_benchmark_produces_both_models_figures() -> None:
+    from benchmarks import bench_memory
+
+    results = bench_memory.run(models=1)
+    assert set(results) == {
+        "p7_model_mb",
+        "p7_lc_aws_model_mb",
+        "p7_model_objects",
+        "p7_lc_aws_model_objects",
+    }
+    assert all(value > 0 for value in results.values())
