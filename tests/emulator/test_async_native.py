@@ -48,6 +48,11 @@ def runtime_requests(emu: BedrockEmulator) -> list[Any]:
     return [r for r in emu.requests if r.operation in RUNTIME]
 
 
+def async_client_of(model: Any) -> Any:
+    """The running loop's aiobotocore client serving `model` (opened by a first call)."""
+    return _async._registries[id(asyncio.get_running_loop())].clients[id(model.client)]
+
+
 def comparable(metadata: dict[str, Any]) -> dict[str, Any]:
     # Request IDs and dates differ per request; everything else must match.
     return {k: v for k, v in metadata.items() if k != "ResponseMetadata"}
@@ -289,8 +294,7 @@ async def test_no_more_requests_are_built_than_the_pool_can_send() -> None:
         model.client.meta.events.register_first(
             "before-parameter-build.bedrock-runtime.Converse", in_flight.built
         )
-        registry = _async._registries[id(asyncio.get_running_loop())]
-        registry.clients[id(model.client)].meta.events.register(
+        async_client_of(model).meta.events.register(
             "after-call.bedrock-runtime.Converse", in_flight.answered
         )
 
@@ -340,10 +344,7 @@ async def test_default_headers_go_out_on_the_async_request_only_when_set(
     def record(request: Any, **_: Any) -> None:
         seen.append(request.headers.get("x-team"))
 
-    registry = _async._registries[id(asyncio.get_running_loop())]
-    registry.clients[id(model.client)].meta.events.register(
-        "before-send.bedrock-runtime.Converse", record
-    )
+    async_client_of(model).meta.events.register("before-send.bedrock-runtime.Converse", record)
     await model.ainvoke("Hi")
 
     assert seen == [None if default_headers is None else "search"]
@@ -384,7 +385,6 @@ async def test_the_async_client_reuses_the_sync_clients_parsed_service_data(
     model = make_model(emu)
     await model.ainvoke("Hi")
 
-    registry = _async._registries[id(asyncio.get_running_loop())]
-    async_client = registry.clients[id(model.client)]
+    async_client = async_client_of(model)
     # One copy of the service model, endpoint rules and partitions, not two.
     assert async_client._loader is model.client._loader
