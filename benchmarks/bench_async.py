@@ -29,7 +29,7 @@ from langchain_core.language_models import BaseChatModel
 from benchmarks._common import EMULATOR_CREDENTIALS as CREDENTIALS
 from benchmarks._common import ON_DEMAND_MODEL_ID as MODEL_ID
 from benchmarks._common import emulator_process
-from langchain_bedrock_enhanced import _async, create_langchain_chatbedrock
+from langchain_bedrock_enhanced import _async_clients, create_langchain_chatbedrock
 from langchain_bedrock_enhanced.factory import default_client_config
 
 NOTES = {
@@ -93,7 +93,7 @@ def run(*, n: int = 500, latency_ms: float = 50, repeats: int = 5) -> dict[str, 
             **CREDENTIALS,
         )
         # The raw client gets exactly the Config our async client is built with.
-        raw_options = _async._async_config_options(ours.client)  # noqa: SLF001
+        raw_options = _async_clients._async_config_options(ours.client)  # noqa: SLF001
         ours_s, plain_s, raw_s = [], [], []
         for _ in range(repeats):
             ours_s.append(asyncio.run(_model_wall(ours, n)))

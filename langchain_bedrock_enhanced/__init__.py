@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from langchain_bedrock_enhanced._async import aclose_async_clients
+from langchain_bedrock_enhanced._async_clients import aclose_async_clients
 from langchain_bedrock_enhanced.access import (
     AccessMethod,
     AccessMethodPreference,

@@ -41,7 +41,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
-from langchain_bedrock_enhanced import _async
+from langchain_bedrock_enhanced import _async, _async_clients
 from langchain_bedrock_enhanced._sessions import create_client
 from langchain_bedrock_enhanced._user_agent import memoize_user_agent
 from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome
@@ -763,9 +763,9 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     ) -> AIMessage:
         # Natively async, the call waits for a free connection before langchain-core
         # does its per-call work, so calls beyond the pool wait holding almost nothing.
-        if not _async.native_async_available(self.client):
+        if not _async_clients.native_async_available(self.client):
             return await super().ainvoke(input, config, stop=stop, **kwargs)
-        async with _async.request_slot(self.client):
+        async with _async_clients.request_slot(self.client):
             return await super().ainvoke(input, config, stop=stop, **kwargs)
 
     @override

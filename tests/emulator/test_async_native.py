@@ -16,12 +16,12 @@ from botocore.config import Config
 from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import AIMessageChunk, HumanMessage
 
-from langchain_bedrock_enhanced import _async, create_langchain_chatbedrock
-from langchain_bedrock_enhanced._async import (
+from langchain_bedrock_enhanced import (
+    _async_clients,
     aclose_async_clients,
-    agenerate_once,
-    astream_once,
+    create_langchain_chatbedrock,
 )
+from langchain_bedrock_enhanced._async import agenerate_once, astream_once
 from langchain_bedrock_enhanced.access import AccessMethodTracker
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
 
@@ -50,7 +50,7 @@ def runtime_requests(emu: BedrockEmulator) -> list[Any]:
 
 def async_client_of(model: Any) -> Any:
     """The running loop's aiobotocore client serving `model` (opened by a first call)."""
-    return _async._registries[id(asyncio.get_running_loop())].clients[id(model.client)]
+    return _async_clients._registries[id(asyncio.get_running_loop())].clients[id(model.client)]
 
 
 def comparable(metadata: dict[str, Any]) -> dict[str, Any]:
@@ -80,7 +80,7 @@ async def test_ainvoke_gives_what_invoke_gives_and_sends_the_same_request(
     assert second.model_id == first.model_id
     assert second.body == first.body
     # It went out on this loop's aiobotocore client, not through a thread.
-    loop_clients = _async._registries[id(asyncio.get_running_loop())]
+    loop_clients = _async_clients._registries[id(asyncio.get_running_loop())]
     assert id(model.client) in loop_clients.clients
 
 
@@ -196,13 +196,13 @@ async def test_a_mid_stream_fault_raises_the_same_on_both_paths() -> None:
 async def test_without_aiobotocore_calls_run_in_a_pool_sized_from_the_config(
     emu: BedrockEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_async, "_aiobotocore_installed", lambda: False)
+    monkeypatch.setattr(_async_clients, "_aiobotocore_installed", lambda: False)
     model = make_model(emu, config=Config(max_pool_connections=24))
     results = await asyncio.gather(*(model.ainvoke(f"q{i}") for i in range(30)))
     chunks = [c async for c in model.astream("stream me")]
     assert all(r.content for r in results)
     assert "".join(c.text for c in chunks)
-    pool = _async._pools[24]
+    pool = _async_clients._pools[24]
     assert pool._max_workers == 24
     assert {t.name.rsplit("_", 1)[0] for t in pool._threads} == {"bedrock-async"}
 
@@ -222,7 +222,7 @@ def test_clients_close_when_their_loop_shuts_down(
         second = asyncio.run(call())  # a new loop gets a new client
         gc.collect()
     assert first == second
-    assert all(id(loop) not in _async._registries for loop in loops)
+    assert all(id(loop) not in _async_clients._registries for loop in loops)
     # aiohttp reports a session left open through the loop's exception handler.
     assert "Unclosed" not in caplog.text
 
@@ -232,7 +232,7 @@ async def test_aclose_async_clients_closes_and_the_next_call_reopens(
 ) -> None:
     model = make_model(emu)
     await model.ainvoke("Hi")
-    loop_clients = _async._registries[id(asyncio.get_running_loop())]
+    loop_clients = _async_clients._registries[id(asyncio.get_running_loop())]
     opened = loop_clients.clients[id(model.client)]
     await aclose_async_clients(model)
     assert id(model.client) not in loop_clients.clients

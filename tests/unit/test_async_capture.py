@@ -21,13 +21,14 @@ from langchain_bedrock_enhanced import (
     MistralEnhancedChatBedrockConverse,
     NovaEnhancedChatBedrockConverse,
     _async,
+    _async_clients,
 )
 from langchain_bedrock_enhanced._async import (
     agenerate_once,
     capture_converse_request,
     capture_converse_stream_request,
-    native_async_available,
 )
+from langchain_bedrock_enhanced._async_clients import native_async_available
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 NOVA = "amazon.nova-lite-v1:0"
@@ -151,7 +152,7 @@ def test_errors_are_raised_as_the_sync_clients_own_classes(runtime: Any) -> None
 def test_native_async_needs_a_botocore_client_that_signs_with_sigv4(runtime: Any) -> None:
     assert not native_async_available(object())
     assert not native_async_available(MagicMock())
-    assert native_async_available(runtime) is _async._aiobotocore_installed()
+    assert native_async_available(runtime) is _async_clients._aiobotocore_installed()
     bearer = boto3.client(
         "bedrock-runtime",
         region_name="us-east-1",
@@ -161,7 +162,7 @@ def test_native_async_needs_a_botocore_client_that_signs_with_sigv4(runtime: Any
 
 
 def test_async_client_copies_the_sync_config_but_not_its_user_agent(runtime: Any) -> None:
-    options = _async._async_config_options(runtime)
+    options = _async_clients._async_config_options(runtime)
     assert options["max_pool_connections"] == 64
     assert options["retries"] == {"mode": "standard", "total_max_attempts": 2}
     assert "user_agent" not in options
@@ -169,14 +170,14 @@ def test_async_client_copies_the_sync_config_but_not_its_user_agent(runtime: Any
 
 
 def test_fallback_pool_is_as_wide_as_the_connection_pool(runtime: Any) -> None:
-    assert _async._pool_for(runtime)._max_workers == 64
-    assert _async._pool_for(object())._max_workers == 10
+    assert _async_clients.pool_for(runtime)._max_workers == 64
+    assert _async_clients.pool_for(object())._max_workers == 10
 
 
 async def test_without_aiobotocore_the_call_runs_in_the_dedicated_pool(
     runtime: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(_async, "_aiobotocore_installed", lambda: False)
+    monkeypatch.setattr(_async_clients, "_aiobotocore_installed", lambda: False)
     model = ClaudeEnhancedChatBedrockConverse(model=HAIKU, client=runtime)
     seen: list[str] = []
     real_generate = model._generate
@@ -200,9 +201,9 @@ async def test_async_client_keeps_a_fips_endpoint_without_tripping_the_endpoint_
     fips = boto3.client(
         "bedrock-runtime", region_name="us-east-1", config=Config(use_fips_endpoint=True)
     )
-    options = _async._async_config_options(fips)
+    options = _async_clients._async_config_options(fips)
     assert options["use_fips_endpoint"] is False
-    async_client = await _async._open_async_client(fips)  # builds locally, connects nothing
+    async_client = await _async_clients._open_async_client(fips)  # builds locally, connects nothing
     try:
         assert async_client.meta.endpoint_url == fips.meta.endpoint_url
         assert "fips" in async_client.meta.endpoint_url
@@ -229,7 +230,7 @@ async def test_expiring_credentials_refresh_off_the_event_loop() -> None:
         refresh_using=refresh,
         method="sts-assume-role",
     )
-    bridge = _async._SyncCredentialsBridge(credentials)
+    bridge = _async_clients._SyncCredentialsBridge(credentials)
     frozen = await bridge.get_frozen_credentials()
     assert frozen.access_key == "AKIDREFRESHED0000000"
     assert refreshed_in
