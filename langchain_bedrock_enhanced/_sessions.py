@@ -19,14 +19,17 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
 from botocore.exceptions import BotoCoreError, UnknownServiceError
 from pydantic import SecretStr
 
-__all__ = ["create_client", "shared_data_session"]
+if TYPE_CHECKING:
+    from langchain_aws import ChatBedrockConverse
+
+__all__ = ["build_missing_clients", "create_client", "shared_data_session"]
 
 logger = logging.getLogger(__name__)
 
@@ -154,3 +157,46 @@ def create_client(  # noqa: PLR0913 - mirrors langchain-aws's create_aws_client
     except Exception as err:  # langchain-aws reports every other failure this way too
         msg = f"Error raised by service:\n\n{err}"
         raise ValueError(msg) from err
+
+
+def build_missing_clients(model: ChatBedrockConverse) -> None:
+    """Give `model` the clients langchain-aws would build, on shared-data sessions.
+
+    Leaves a client the caller passed, a bearer-token model, and the default
+    credential chain to langchain-aws (its `validate_environment` runs next).
+
+    Args:
+        model: The model being validated.
+
+    Example:
+        >>> from langchain_aws import ChatBedrockConverse
+        >>> model = ChatBedrockConverse.model_construct(
+        ...     model_id="m", region_name="us-east-1", client=None, bedrock_client=None,
+        ...     credentials_profile_name=None, aws_access_key_id=SecretStr("AKIDEXAMPLE"),
+        ...     aws_secret_access_key=SecretStr("secret"), aws_session_token=None,
+        ...     endpoint_url=None, bedrock_api_key=None, config=None, timeout=None,
+        ...     max_retries=None)
+        >>> build_missing_clients(model)
+        >>> model.client.meta.service_model.service_name
+        'bedrock-runtime'
+    """
+    api_key = model.bedrock_api_key
+    if api_key is not None and api_key.get_secret_value():
+        return
+    config = model._get_effective_config()  # noqa: SLF001 - langchain-aws's own merge of timeouts
+    credentials: dict[str, Any] = {
+        "region_name": model.region_name,
+        "credentials_profile_name": model.credentials_profile_name,
+        "aws_access_key_id": model.aws_access_key_id,
+        "aws_secret_access_key": model.aws_secret_access_key,
+        "aws_session_token": model.aws_session_token,
+        "endpoint_url": model.endpoint_url,
+        "config": config,
+    }
+    if model.client is None:
+        model.client = create_client("bedrock-runtime", **credentials)
+    if model.bedrock_client is None:
+        region = model.region_name or getattr(
+            getattr(model.client, "meta", None), "region_name", None
+        )
+        model.bedrock_client = create_client("bedrock", **{**credentials, "region_name": region})

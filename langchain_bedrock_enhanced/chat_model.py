@@ -34,7 +34,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 
 from langchain_aws import ChatBedrockConverse
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -42,9 +42,9 @@ from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
 from langchain_bedrock_enhanced import _async, _async_clients
-from langchain_bedrock_enhanced._sessions import create_client
+from langchain_bedrock_enhanced._sessions import build_missing_clients
 from langchain_bedrock_enhanced._user_agent import memoize_user_agent
-from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome
+from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome, SendAs
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
 from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
 from langchain_bedrock_enhanced.parameters import BedrockModelParameters
@@ -63,8 +63,6 @@ if TYPE_CHECKING:
 __all__ = ["EnhancedChatBedrockConverse", "ToolChoiceValue"]
 
 logger = logging.getLogger(__name__)
-
-_T = TypeVar("_T")
 
 ToolChoiceValue = Literal["auto", "any", "tool"]
 """A `tool_choice` kind Bedrock understands."""
@@ -110,42 +108,6 @@ def _fold_system(messages: Sequence[BaseMessage], extra_system: Sequence[str]) -
             rest[index] = message.model_copy(update={"content": new_content})
             return rest
     return [HumanMessage(content=preamble), *rest]
-
-
-def _sessions_apply(model: ChatBedrockConverse) -> bool:
-    """Whether langchain-aws would give this model's clients sessions of their own."""
-    api_key = model.bedrock_api_key
-    return not (api_key is not None and api_key.get_secret_value())
-
-
-def _credentials(model: ChatBedrockConverse) -> dict[str, Any]:
-    return {
-        "region_name": model.region_name,
-        "credentials_profile_name": model.credentials_profile_name,
-        "aws_access_key_id": model.aws_access_key_id,
-        "aws_secret_access_key": model.aws_secret_access_key,
-        "aws_session_token": model.aws_session_token,
-        "endpoint_url": model.endpoint_url,
-    }
-
-
-class _SendAs(Generic[_T]):
-    """`call(model_id)` for the access engine: the single-request method, for that ID.
-
-    A small object rather than a closure: many calls can be in flight at once.
-    """
-
-    __slots__ = ("_args", "_kwargs", "_send")
-
-    def __init__(
-        self, send: Callable[..., _T], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
-        self._send = send
-        self._args = args
-        self._kwargs = kwargs
-
-    def __call__(self, model_id: str) -> _T:
-        return self._send(*self._args, **self._kwargs, model_id=model_id)
 
 
 class EnhancedChatBedrockConverse(ChatBedrockConverse):
@@ -485,17 +447,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         Returns:
             The model, with `client` and `bedrock_client` set.
         """
-        if _sessions_apply(self):
-            config = self._get_effective_config()
-            if self.client is None:
-                self.client = create_client("bedrock-runtime", config=config, **_credentials(self))
-            if self.bedrock_client is None:
-                region = self.region_name or getattr(
-                    getattr(self.client, "meta", None), "region_name", None
-                )
-                self.bedrock_client = create_client(
-                    "bedrock", config=config, **{**_credentials(self), "region_name": region}
-                )
+        build_missing_clients(self)
         # pydantic keeps the parent's validator as a plain function at run time.
         parent = cast("Callable[[], object]", super().validate_environment)
         parent()
@@ -717,7 +669,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         result, outcome = engine.run(
             self.model_id,
             self.request_region,
-            _SendAs(parent, (prepared, stop, run_manager), kwargs),
+            SendAs(parent, (prepared, stop, run_manager), kwargs),
         )
         for generation in result.generations:
             generation.message.response_metadata.update(outcome.as_metadata())
@@ -741,7 +693,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         chunks = engine.stream(
             self.model_id,
             self.request_region,
-            _SendAs(parent, (prepared, stop, run_manager), kwargs),
+            SendAs(parent, (prepared, stop, run_manager), kwargs),
             outcomes.append,
         )
         tagged = False
@@ -784,7 +736,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         result, outcome = await engine.arun(
             self.model_id,
             self.request_region,
-            _SendAs(_async.agenerate_once, (self, messages, stop, run_manager), kwargs),
+            SendAs(_async.agenerate_once, (self, messages, stop, run_manager), kwargs),
         )
         for generation in result.generations:
             generation.message.response_metadata.update(outcome.as_metadata())
@@ -807,7 +759,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         chunks = engine.astream(
             self.model_id,
             self.request_region,
-            _SendAs(_async.astream_once, (self, messages, stop, run_manager), kwargs),
+            SendAs(_async.astream_once, (self, messages, stop, run_manager), kwargs),
             outcomes.append,
         )
         tagged = False

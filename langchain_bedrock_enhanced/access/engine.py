@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
 from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
@@ -69,6 +69,31 @@ class AccessOutcome:
             "region": self.region,
             "attempts": self.attempts,
         }
+
+
+class SendAs(Generic[T]):
+    """`call(model_id)` for the engine: `send(*args, **kwargs, model_id=model_id)`.
+
+    A small object rather than a closure: many calls can be in flight at once.
+
+    Example:
+        >>> SendAs(dict, (), {"stop": None})("amazon.nova-lite-v1:0")
+        {'stop': None, 'model_id': 'amazon.nova-lite-v1:0'}
+    """
+
+    __slots__ = ("_args", "_kwargs", "_send")
+
+    def __init__(
+        self, send: Callable[..., T], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        """Keep what to call, and its arguments but the model ID."""
+        self._send = send
+        self._args = args
+        self._kwargs = kwargs
+
+    def __call__(self, model_id: str) -> T:
+        """Call `send` for `model_id`."""
+        return self._send(*self._args, **self._kwargs, model_id=model_id)
 
 
 class _Plan:
