@@ -99,11 +99,9 @@ def test_a_feature_registered_during_the_request_is_in_the_header() -> None:
     without = _user_agents(memoized, calls=1)
 
     # Any feature ID will do; the header must carry it, as botocore's does.
-    with_feature = _user_agents(memoized, calls=2, feature="FLEXIBLE_CHECKSUMS_REQ_WHEN_SUPPORTED")
+    with_feature = _user_agents(memoized, calls=2, feature="S3_TRANSFER")
 
-    assert with_feature == _user_agents(
-        plain, calls=2, feature="FLEXIBLE_CHECKSUMS_REQ_WHEN_SUPPORTED"
-    )
+    assert with_feature == _user_agents(plain, calls=2, feature="S3_TRANSFER")
     assert with_feature[0] != without[0]
 
 
