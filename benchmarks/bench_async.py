@@ -8,7 +8,7 @@
 
 With 500 calls and a pool of 50 connections, raw aiobotocore builds and signs all 500
 requests before it reads the first reply, then waits out ten rounds of latency. Ours
-builds a request only when a connection is free (see `_async`), so its CPU work
+builds a request only when a connection is free (see `_async_clients`), so its CPU work
 overlaps the latency and it can finish before the raw anchor.
 
 Each measurement runs in a fresh event loop after one warm-up call on it (client
