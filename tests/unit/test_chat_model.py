@@ -292,3 +292,16 @@ def test_precomputed_signatures_describe_the_methods(name: str) -> None:
     # langchain-core passes `run_manager` only when the signature shows it.
     assert list(parameters.parameters) == [*code.co_varnames[1 : code.co_argcount], "kwargs"]
     assert "run_manager" in parameters.parameters
+
+
+def test_invocation_params_are_langchain_cores_and_a_dict_override_still_counts() -> None:
+    model = EnhancedChatBedrockConverse(model="amazon.nova-lite-v1:0", region_name="us-east-1")
+    assert model._dict_for_compat() == model.asdict()
+    assert model._get_invocation_params(stop=["END"])["stop"] == ["END"]
+
+    class Overriding(EnhancedChatBedrockConverse):
+        def dict(self, **_: Any) -> dict[str, Any]:
+            return {"_type": "custom", "extra": 1}
+
+    overriding = Overriding(model="amazon.nova-lite-v1:0", region_name="us-east-1")
+    assert overriding._get_invocation_params()["extra"] == 1
