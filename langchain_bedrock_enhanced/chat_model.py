@@ -477,15 +477,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             )
         parameter_class, listed_id = found
         given_fields = dict(self.additional_model_request_fields or {})
-        values: dict[str, Any] = {
-            "model_id": listed_id,
-            "temperature": self.temperature,
-            "top_p": self.top_p,
-            "max_tokens": self.max_tokens,
-            "stop_sequences": self.stop_sequences,
-            **parameter_class.read_additional_fields(given_fields),
-        }
-        parameters = parameter_class.validated(values, region=self.region_name)
+        parameters = parameter_class.from_chat_model(self, listed_id)
         self._parameters = parameters
         request_fields = _deep_merge(
             parameter_class.without_additional_fields(given_fields),

@@ -443,13 +443,4 @@ def get_parameter_instance_for_client(client: ChatBedrockConverse) -> BedrockMod
         base_model_id=getattr(client, "base_model_id", None),
         bedrock_client=getattr(client, "bedrock_client", None),
     )
-    fields = dict(getattr(client, "additional_model_request_fields", None) or {})
-    values = {
-        "model_id": match.model_id,
-        "temperature": getattr(client, "temperature", None),
-        "top_p": getattr(client, "top_p", None),
-        "max_tokens": getattr(client, "max_tokens", None),
-        "stop_sequences": getattr(client, "stop_sequences", None),
-        **match.parameter_class.read_additional_fields(fields),
-    }
-    return match.parameter_class.validated(values, region=getattr(client, "region_name", None))
+    return match.parameter_class.from_chat_model(client, match.model_id)

@@ -347,6 +347,38 @@ class BedrockModelParameters(BaseModel):
                 region=region,
             ) from err
 
+    @classmethod
+    def from_chat_model(cls, chat: Any, model_id: str) -> BedrockModelParameters:  # noqa: ANN401 - any ChatBedrockConverse
+        """Validate a chat model's sampling fields and family request fields for `model_id`.
+
+        Args:
+            chat: A `ChatBedrockConverse` (or one of this package's models).
+            model_id: The listed model ID the parameters are for.
+
+        Returns:
+            The validated instance.
+
+        Raises:
+            ParameterValidationError: A value is outside what the model accepts.
+
+        Example:
+            >>> from types import SimpleNamespace
+            >>> from langchain_bedrock_enhanced.models.nova import NovaParameters
+            >>> chat = SimpleNamespace(temperature=0.4, region_name="us-east-1")
+            >>> NovaParameters.from_chat_model(chat, "amazon.nova-lite-v1:0").temperature
+            0.4
+        """
+        fields = getattr(chat, "additional_model_request_fields", None) or {}
+        values = {
+            "model_id": model_id,
+            "temperature": getattr(chat, "temperature", None),
+            "top_p": getattr(chat, "top_p", None),
+            "max_tokens": getattr(chat, "max_tokens", None),
+            "stop_sequences": getattr(chat, "stop_sequences", None),
+            **cls.read_additional_fields(fields),
+        }
+        return cls.validated(values, region=getattr(chat, "region_name", None))
+
 
 def _without_path(fields: Mapping[str, Any], path: tuple[str, ...]) -> dict[str, Any]:
     result = dict(fields)
