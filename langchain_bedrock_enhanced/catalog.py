@@ -48,7 +48,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,6 +62,7 @@ from langchain_bedrock_enhanced.catalog_data import (
     CatalogSnapshot,
     CatalogSource,
     RegionCatalog,
+    _utcnow,
     load_bundled_snapshot,
 )
 from langchain_bedrock_enhanced.errors import ConfigurationError
@@ -98,10 +99,6 @@ ClientFactory = Callable[[str], "BedrockClient"]
 """Builds a boto3 `bedrock` control-plane client for a region."""
 Clock = Callable[[], datetime]
 """Returns the current timezone-aware time."""
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def default_cache_dir() -> Path:

@@ -24,6 +24,7 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -98,6 +99,7 @@ def default_client_config(config: Config | None = None) -> Config:
     return base.merge(config) if config is not None else base
 
 
+@functools.cache
 def _allowed_parameter_names() -> frozenset[str]:
     names: set[str] = set(_FAMILY_KWARGS)
     for name, info in EnhancedChatBedrockConverse.model_fields.items():
@@ -215,7 +217,7 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
                 tracker=tracker,
                 preference_store=preference_store,
                 endpoint_url=endpoint_url,
-                profile=credentials_profile_name or os.environ.get("AWS_PROFILE") or None,
+                profile=model.credentials_profile_name,  # as _create resolved it
                 credentials=_explicit_credentials(params),
             )
         )

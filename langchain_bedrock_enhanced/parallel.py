@@ -46,7 +46,6 @@ from langchain_bedrock_enhanced.call_info import (
     UNKNOWN,
     BedrockCallInfo,
     CallInfoHandler,
-    TokenUsage,
     error_info,
 )
 from langchain_bedrock_enhanced.errors import (
@@ -65,6 +64,7 @@ from langchain_bedrock_enhanced.rate_limit import (
     is_throttling_error,
 )
 from langchain_bedrock_enhanced.token_budget import estimate_tokens
+from langchain_bedrock_enhanced.usage import sum_calls
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -137,18 +137,16 @@ def _build_result(  # noqa: PLR0913 - the pieces of one outcome
 ) -> ParallelResult:
     calls = list(collector.calls)
     model_hint, region_hint = collector.last_hints
+    context = error_info(exc) if exc is not None else None
     attempts = [call.attempts for call in calls]
     attempts += [error_info(err).attempts for err in collector.errors]
-    if exc is not None and not collector.errors:
-        attempts.append(error_info(exc).attempts)
+    if context is not None and not collector.errors:
+        attempts.append(context.attempts)
     known_attempts = [count for count in attempts if count is not None]
-    usage = sum((call.usage for call in calls), TokenUsage())
-    costs = [call.cost_usd for call in calls]
-    cost = None if any(c is None for c in costs) else sum(c for c in costs if c is not None)
+    totals = sum_calls(calls)
     last = calls[-1] if calls else None
     error = None
-    if exc is not None:
-        context = error_info(exc)
+    if exc is not None and context is not None:
         error = _typed_error(exc, context.model_id or model_hint, context.region or region_hint)
     return ParallelResult(
         index=index,
@@ -160,8 +158,8 @@ def _build_result(  # noqa: PLR0913 - the pieces of one outcome
         inference_profile_id=last.inference_profile_id if last else None,
         region=last.region if last else (error and error.region) or region_hint,
         latency_s=latency_s,
-        usage=usage,
-        cost_usd=cost,
+        usage=totals.usage,
+        cost_usd=totals.cost_usd,
         attempts=sum(known_attempts) if known_attempts else None,
         llm_calls=len(calls),
     )

@@ -29,11 +29,6 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-_PROFILE_METHODS = frozenset(
-    {AccessMethod.REGIONAL_CRIS, AccessMethod.GLOBAL_CRIS, AccessMethod.APPLICATION_PROFILE}
-)
-
-
 @dataclass(frozen=True)
 class AccessOutcome:
     """How one call reached the model: what `response_metadata` reports."""
@@ -47,7 +42,7 @@ class AccessOutcome:
     @property
     def inference_profile_used(self) -> bool:
         """Whether the call went through an inference profile."""
-        return self.access_method in _PROFILE_METHODS
+        return self.access_method.uses_profile
 
     @property
     def inference_profile_id(self) -> str | None:
@@ -161,11 +156,11 @@ class _Plan:
         )
 
     def on_success(self) -> AccessOutcome:
-        profile_id = self.model_id_to_send if self.method in _PROFILE_METHODS else None
+        outcome = AccessOutcome(self.method, self.model_id_to_send, self.region, self.sent)
         self._engine.tracker.record_success(
-            self.model_id, self.region, self.method, profile_id=profile_id
+            self.model_id, self.region, self.method, profile_id=outcome.inference_profile_id
         )
-        return AccessOutcome(self.method, self.model_id_to_send, self.region, self.sent)
+        return outcome
 
 
 class AccessEngine:

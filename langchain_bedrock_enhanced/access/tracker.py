@@ -40,7 +40,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import ClassVar
 
@@ -51,6 +51,7 @@ from langchain_bedrock_enhanced.access.preferences import (
     InMemoryPreferenceStore,
     PreferenceKey,
     PreferenceStore,
+    _utcnow,
 )
 from langchain_bedrock_enhanced.errors import ConfigurationError
 from langchain_bedrock_enhanced.model_ids import parse_model_id
@@ -66,10 +67,6 @@ DEFAULT_TTL = timedelta(hours=24)
 """How long a learned fact is trusted before the catalog and defaults decide again."""
 
 _DETECTOR = ProfileRequirementDetector()
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -23,7 +23,7 @@ from langchain_core.messages.tool import tool_call
 from pydantic import Field
 from typing_extensions import override
 
-from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse, ToolChoiceValue
+from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.models._native import drop_none, split_turns, usage
 from langchain_bedrock_enhanced.parameters import (
     BedrockModelParameters,
@@ -170,13 +170,8 @@ class ClaudeEnhancedChatBedrockConverse(EnhancedChatBedrockConverse):
     )
     PROVIDER: ClassVar[str | None] = "anthropic"
 
-    @classmethod
-    @override
-    def tool_choice_values_for(cls, base_model_id: str) -> tuple[ToolChoiceValue, ...] | None:
-        # langchain-aws narrows this to ("auto",) when extended thinking is on; let
-        # it decide whenever thinking could be involved.
-        del base_model_id
-        return None
+    # `tool_choice_values_for` keeps the base answer (None): langchain-aws narrows the
+    # choices to ("auto",) when extended thinking is on, so it decides for Claude.
 
     @classmethod
     @override
