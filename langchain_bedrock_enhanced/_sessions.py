@@ -16,9 +16,11 @@ well under 1 MB.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -29,7 +31,7 @@ from pydantic import SecretStr
 if TYPE_CHECKING:
     from langchain_aws import ChatBedrockConverse
 
-__all__ = ["build_missing_clients", "create_client", "shared_data_session"]
+__all__ = ["build_missing_clients", "create_client", "open_session", "shared_data_session"]
 
 logger = logging.getLogger(__name__)
 
@@ -75,76 +77,10 @@ def _secret(value: SecretStr | str | None) -> str | None:
     return value or None
 
 
-def create_client(  # noqa: PLR0913 - mirrors langchain-aws's create_aws_client
-    service_name: str,
-    *,
-    region_name: str | None,
-    credentials_profile_name: str | None,
-    aws_access_key_id: SecretStr | str | None,
-    aws_secret_access_key: SecretStr | str | None,
-    aws_session_token: SecretStr | str | None,
-    endpoint_url: str | None,
-    config: Any,  # noqa: ANN401 - a botocore Config or None
-) -> Any | None:  # noqa: ANN401 - a boto3 client
-    """A client as langchain-aws's `create_aws_client` builds it, on a shared-data session.
-
-    Only for the cases where langchain-aws builds a session of its own (a profile, or
-    both keys); otherwise returns None and langchain-aws's own path (boto3's default
-    session, which already shares its data) builds the client.
-
-    Args:
-        service_name: `bedrock-runtime` or `bedrock`.
-        region_name: The region; `AWS_REGION`, `AWS_DEFAULT_REGION`, then the
-            session's own region when None.
-        credentials_profile_name: A profile from the AWS config files.
-        aws_access_key_id: The access key.
-        aws_secret_access_key: The secret key.
-        aws_session_token: The session token, for temporary credentials.
-        endpoint_url: A custom endpoint.
-        config: The botocore `Config`.
-
-    Returns:
-        The client, or None when langchain-aws should build it.
-
-    Raises:
-        ModuleNotFoundError: botocore does not know the service.
-        ValueError: The profile or credentials cannot be loaded, as langchain-aws
-            reports it.
-
-    Example:
-        >>> client = create_client(
-        ...     "bedrock-runtime", region_name="us-east-1", credentials_profile_name=None,
-        ...     aws_access_key_id="AKIDEXAMPLE", aws_secret_access_key="secret",
-        ...     aws_session_token=None, endpoint_url=None, config=None)
-        >>> client.meta.region_name
-        'us-east-1'
-    """
-    key, secret = _secret(aws_access_key_id), _secret(aws_secret_access_key)
-    token = _secret(aws_session_token)
-    if credentials_profile_name:
-        params: dict[str, Any] = {"profile_name": credentials_profile_name}
-    elif key and secret:
-        params = {"aws_access_key_id": key, "aws_secret_access_key": secret}
-        if token:
-            params["aws_session_token"] = token
-    else:
-        return None  # the default session, or langchain-aws's own error for half a key pair
-    region = region_name or os.getenv("AWS_REGION") or os.getenv("AWS_DEFAULT_REGION")
-    client_params = {
-        name: value
-        for name, value in {
-            "service_name": service_name,
-            "region_name": region,
-            "endpoint_url": endpoint_url,
-            "config": config,
-        }.items()
-        if value
-    }
+@contextlib.contextmanager
+def _errors_as_langchain_aws_reports_them(service_name: str) -> Iterator[None]:
     try:
-        session = shared_data_session(**params)
-        if "region_name" not in client_params and session.region_name:
-            client_params["region_name"] = session.region_name
-        return session.client(**client_params)
+        yield
     except UnknownServiceError as err:
         msg = f"Ensure that you have installed the latest boto3 package that contains the API for `{service_name}`."  # noqa: E501
         raise ModuleNotFoundError(msg) from err
@@ -157,6 +93,101 @@ def create_client(  # noqa: PLR0913 - mirrors langchain-aws's create_aws_client
     except Exception as err:  # langchain-aws reports every other failure this way too
         msg = f"Error raised by service:\n\n{err}"
         raise ValueError(msg) from err
+
+
+def open_session(
+    *,
+    credentials_profile_name: str | None,
+    aws_access_key_id: SecretStr | str | None,
+    aws_secret_access_key: SecretStr | str | None,
+    aws_session_token: SecretStr | str | None,
+) -> boto3.Session | None:
+    """The shared-data session langchain-aws would open for these credentials, if any.
+
+    langchain-aws opens a session of its own for a profile, or for both keys;
+    otherwise (the default chain, or half a key pair, which it reports itself) this
+    returns None and langchain-aws builds the client.
+
+    Args:
+        credentials_profile_name: A profile from the AWS config files.
+        aws_access_key_id: The access key.
+        aws_secret_access_key: The secret key.
+        aws_session_token: The session token, for temporary credentials.
+
+    Returns:
+        The session, or None.
+
+    Raises:
+        ValueError: The profile or credentials cannot be loaded, as langchain-aws
+            reports it.
+
+    Example:
+        >>> open_session(credentials_profile_name=None, aws_access_key_id=None,
+        ...              aws_secret_access_key=None, aws_session_token=None) is None
+        True
+    """
+    key, secret = _secret(aws_access_key_id), _secret(aws_secret_access_key)
+    token = _secret(aws_session_token)
+    if credentials_profile_name:
+        params: dict[str, Any] = {"profile_name": credentials_profile_name}
+    elif key and secret:
+        params = {"aws_access_key_id": key, "aws_secret_access_key": secret}
+        if token:
+            params["aws_session_token"] = token
+    else:
+        return None
+    with _errors_as_langchain_aws_reports_them("bedrock-runtime"):
+        return shared_data_session(**params)
+
+
+def create_client(
+    service_name: str,
+    session: boto3.Session,
+    *,
+    region_name: str | None,
+    endpoint_url: str | None,
+    config: Any,  # noqa: ANN401 - a botocore Config or None
+) -> Any:  # noqa: ANN401 - a boto3 client
+    """A client as langchain-aws's `create_aws_client` builds it, on `session`.
+
+    Args:
+        service_name: `bedrock-runtime` or `bedrock`.
+        session: From `open_session`.
+        region_name: The region; `AWS_REGION`, `AWS_DEFAULT_REGION`, then the
+            session's own region when None.
+        endpoint_url: A custom endpoint.
+        config: The botocore `Config`.
+
+    Returns:
+        The client.
+
+    Raises:
+        ModuleNotFoundError: botocore does not know the service.
+        ValueError: The client cannot be built, as langchain-aws reports it.
+
+    Example:
+        >>> session = open_session(
+        ...     credentials_profile_name=None, aws_access_key_id="AKIDEXAMPLE",
+        ...     aws_secret_access_key="secret", aws_session_token=None)
+        >>> create_client("bedrock-runtime", session, region_name="us-east-1",
+        ...               endpoint_url=None, config=None).meta.region_name
+        'us-east-1'
+    """
+    region = region_name or os.getenv("AWS_REGION") or os.getenv("AWS_DEFAULT_REGION")
+    client_params = {
+        name: value
+        for name, value in {
+            "service_name": service_name,
+            "region_name": region,
+            "endpoint_url": endpoint_url,
+            "config": config,
+        }.items()
+        if value
+    }
+    if "region_name" not in client_params and session.region_name:
+        client_params["region_name"] = session.region_name
+    with _errors_as_langchain_aws_reports_them(service_name):
+        return session.client(**client_params)
 
 
 def build_missing_clients(model: ChatBedrockConverse) -> None:
@@ -183,20 +214,29 @@ def build_missing_clients(model: ChatBedrockConverse) -> None:
     api_key = model.bedrock_api_key
     if api_key is not None and api_key.get_secret_value():
         return
+    if model.client is not None and model.bedrock_client is not None:
+        return
+    session = open_session(
+        credentials_profile_name=model.credentials_profile_name,
+        aws_access_key_id=model.aws_access_key_id,
+        aws_secret_access_key=model.aws_secret_access_key,
+        aws_session_token=model.aws_session_token,
+    )
+    if session is None:
+        return
     config = model._get_effective_config()  # noqa: SLF001 - langchain-aws's own merge of timeouts
-    credentials: dict[str, Any] = {
-        "region_name": model.region_name,
-        "credentials_profile_name": model.credentials_profile_name,
-        "aws_access_key_id": model.aws_access_key_id,
-        "aws_secret_access_key": model.aws_secret_access_key,
-        "aws_session_token": model.aws_session_token,
-        "endpoint_url": model.endpoint_url,
-        "config": config,
-    }
     if model.client is None:
-        model.client = create_client("bedrock-runtime", **credentials)
+        model.client = create_client(
+            "bedrock-runtime",
+            session,
+            region_name=model.region_name,
+            endpoint_url=model.endpoint_url,
+            config=config,
+        )
     if model.bedrock_client is None:
         region = model.region_name or getattr(
             getattr(model.client, "meta", None), "region_name", None
         )
-        model.bedrock_client = create_client("bedrock", **{**credentials, "region_name": region})
+        model.bedrock_client = create_client(
+            "bedrock", session, region_name=region, endpoint_url=model.endpoint_url, config=config
+        )

@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+
 @dataclass(frozen=True)
 class AccessOutcome:
     """How one call reached the model: what `response_metadata` reports."""

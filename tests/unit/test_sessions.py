@@ -11,7 +11,7 @@ import pytest
 from langchain_aws import ChatBedrockConverse
 
 from langchain_bedrock_enhanced import EnhancedChatBedrockConverse
-from langchain_bedrock_enhanced._sessions import create_client, shared_data_session
+from langchain_bedrock_enhanced._sessions import create_client, open_session, shared_data_session
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -98,15 +98,15 @@ def test_an_unknown_profile_is_reported_as_langchain_aws_reports_it() -> None:
 def test_the_region_falls_back_to_aws_region(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_REGION", "ca-central-1")
 
-    client = create_client(
-        "bedrock-runtime",
-        region_name=None,
+    session = open_session(
         credentials_profile_name=None,
         aws_access_key_id="AKIDREGION",
         aws_secret_access_key="r",
         aws_session_token=None,
-        endpoint_url=None,
-        config=None,
+    )
+    assert session is not None
+    client = create_client(
+        "bedrock-runtime", session, region_name=None, endpoint_url=None, config=None
     )
 
     assert client is not None
@@ -120,15 +120,11 @@ def test_the_region_falls_back_to_aws_region(monkeypatch: pytest.MonkeyPatch) ->
 )
 def test_other_credential_cases_are_left_to_langchain_aws(credentials: dict[str, str]) -> None:
     assert (
-        create_client(
-            "bedrock-runtime",
-            region_name="us-east-1",
+        open_session(
             credentials_profile_name=None,
             aws_access_key_id=credentials.get("aws_access_key_id"),
             aws_secret_access_key=None,
             aws_session_token=None,
-            endpoint_url=None,
-            config=None,
         )
         is None
     )
