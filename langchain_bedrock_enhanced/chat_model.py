@@ -45,7 +45,12 @@ from typing_extensions import Self, override
 from langchain_bedrock_enhanced import _async, _async_clients
 from langchain_bedrock_enhanced._sessions import build_missing_clients
 from langchain_bedrock_enhanced._user_agent import memoize_user_agent
-from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome, SendAs
+from langchain_bedrock_enhanced.access.engine import (
+    AccessEngine,
+    FirstChunkOutcome,
+    SendAs,
+    with_outcome,
+)
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
 from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
 from langchain_bedrock_enhanced.parameters import BedrockModelParameters
@@ -673,9 +678,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             self.request_region,
             SendAs(parent, (prepared, stop, run_manager), kwargs),
         )
-        for generation in result.generations:
-            generation.message.response_metadata.update(outcome.as_metadata())
-        return result
+        return with_outcome(result, outcome)
 
     @override
     def _stream(
@@ -691,20 +694,15 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         if engine is None or "model_id" in kwargs:
             yield from parent(prepared, stop, run_manager, **kwargs)
             return
-        outcomes: list[AccessOutcome] = []
+        first_chunk = FirstChunkOutcome()
         chunks = engine.stream(
             self.model_id,
             self.request_region,
             SendAs(parent, (prepared, stop, run_manager), kwargs),
-            outcomes.append,
+            first_chunk.set,
         )
-        tagged = False
         for chunk in chunks:
-            if not tagged and outcomes:
-                # Once only: merging chunks concatenates repeated string metadata.
-                chunk.message.response_metadata.update(outcomes[0].as_metadata())
-                tagged = True
-            yield chunk
+            yield first_chunk.tag(chunk)
 
     @override
     async def ainvoke(
@@ -740,9 +738,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             self.request_region,
             SendAs(_async.agenerate_once, (self, messages, stop, run_manager), kwargs),
         )
-        for generation in result.generations:
-            generation.message.response_metadata.update(outcome.as_metadata())
-        return result
+        return with_outcome(result, outcome)
 
     @override
     async def _astream(
@@ -757,19 +753,15 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             async for chunk in _async.astream_once(self, messages, stop, run_manager, **kwargs):
                 yield chunk
             return
-        outcomes: list[AccessOutcome] = []
+        first_chunk = FirstChunkOutcome()
         chunks = engine.astream(
             self.model_id,
             self.request_region,
             SendAs(_async.astream_once, (self, messages, stop, run_manager), kwargs),
-            outcomes.append,
+            first_chunk.set,
         )
-        tagged = False
         async for chunk in chunks:
-            if not tagged and outcomes:
-                chunk.message.response_metadata.update(outcomes[0].as_metadata())
-                tagged = True
-            yield chunk
+            yield first_chunk.tag(chunk)
 
     @classmethod
     @override

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
 from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
@@ -24,6 +24,9 @@ from langchain_bedrock_enhanced.access.methods import AccessMethod
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
 from langchain_bedrock_enhanced.model_ids import parse_model_id
+
+if TYPE_CHECKING:
+    from langchain_core.outputs import ChatGenerationChunk, ChatResult
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +95,46 @@ class SendAs(Generic[T]):
         return self._send(*self._args, **self._kwargs, model_id=model_id)
 
 
+def with_outcome(result: ChatResult, outcome: AccessOutcome) -> ChatResult:
+    """`result` with how the call reached the model in each message's metadata.
+
+    Args:
+        result: A chat result.
+        outcome: How the call reached the model.
+
+    Returns:
+        `result`, its messages' `response_metadata` updated.
+    """
+    for generation in result.generations:
+        generation.message.response_metadata.update(outcome.as_metadata())
+    return result
+
+
+class FirstChunkOutcome:
+    """Puts a stream's access outcome on its first chunk only.
+
+    Once only: merging chunks concatenates repeated string metadata. The engine
+    calls `set` just before it yields the first chunk.
+    """
+
+    __slots__ = ("_outcome",)
+
+    def __init__(self) -> None:
+        """Start with no outcome."""
+        self._outcome: AccessOutcome | None = None
+
+    def set(self, outcome: AccessOutcome) -> None:
+        """Keep the outcome for the next chunk (the engine's `on_outcome`)."""
+        self._outcome = outcome
+
+    def tag(self, chunk: ChatGenerationChunk) -> ChatGenerationChunk:
+        """The chunk, with the outcome in its metadata if it is the first."""
+        if self._outcome is not None:
+            chunk.message.response_metadata.update(self._outcome.as_metadata())
+            self._outcome = None
+        return chunk
+
+
 class _Plan:
     """The state of one call: the current candidate, what failed, how many requests were sent."""
 
@@ -123,15 +166,15 @@ class _Plan:
         if detector.is_profile_requirement_error(error):
             self.first_error = self.first_error or error
             engine.tracker.record_profile_requirement(self.model_id, self.region)
-        elif (
-            self._guessing
-            and self.method.uses_profile
-            and detector.is_invalid_model_identifier_error(error)
-        ):
-            engine.tracker.record_failure(self.model_id, self.region, self.method, error=error)
         else:
             engine.tracker.record_failure(self.model_id, self.region, self.method, error=error)
-            raise error
+            guessed_wrong = (
+                self._guessing
+                and self.method.uses_profile
+                and detector.is_invalid_model_identifier_error(error)
+            )
+            if not guessed_wrong:
+                raise error
         self.tried.append((self.model_id_to_send, self.method))
         # Exclude what was sent, not whole methods: a guessed `jp.` profile that
         # fails still leaves `apac.` to try.
