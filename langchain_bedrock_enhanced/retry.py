@@ -202,9 +202,11 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         if engine is None:
             return None
         try:
-            return engine.selector.select_access_method(model_id, region)[1].value
+            # `candidates`, not `select_access_method`: nothing is sent, so nothing to log.
+            candidates = engine.selector.candidates(model_id, region)
         except BedrockEnhancedError:
             return None
+        return candidates[0][1].value if candidates else None
 
     def _backoff(self, attempt: int) -> float:
         # Full jitter (AWS architecture blog): uniform over [0, min(cap, base * 2^n)].
