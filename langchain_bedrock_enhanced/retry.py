@@ -178,7 +178,7 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
     # ------------------------------------------------------------------- pairs
 
     def _pairs(self) -> list[tuple[str, str]]:
-        regions = self.regions or [self.model.region_name or "us-east-1"]
+        regions = self.regions or [self.model.request_region]
         models = [self.model.model_id, *self.fallback_models]
         return [(model_id, region) for model_id in models for region in regions]
 

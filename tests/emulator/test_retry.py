@@ -173,3 +173,17 @@ def test_each_attempt_is_tagged_in_callbacks() -> None:
 def test_model_method_builds_the_same_wrapper(emulator: BedrockEmulator) -> None:
     robust = _model(emulator).with_bedrock_retry(regions=["us-west-2"], backoff_base=0)
     assert robust.invoke("hello").response_metadata["region"] == "us-west-2"
+
+
+def test_a_model_without_region_name_is_retried_in_its_clients_region(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from langchain_bedrock_enhanced import EnhancedChatBedrockConverse
+
+    monkeypatch.setenv("AWS_REGION", "eu-west-1")
+    with BedrockEmulator() as emu:
+        model = EnhancedChatBedrockConverse(model=HAIKU, endpoint_url=emu.endpoint_url)
+        assert model.region_name is None
+        message = with_bedrock_retry(model, max_attempts=1).invoke("hello")
+    assert message.response_metadata["region"] == "eu-west-1"
+    assert [region for _, region, _ in _runtime(emu)] == ["eu-west-1"]
