@@ -30,7 +30,8 @@ from langchain_core.language_models import BaseChatModel
 from benchmarks._common import EMULATOR_CREDENTIALS as CREDENTIALS
 from benchmarks._common import ON_DEMAND_MODEL_ID as MODEL_ID
 from benchmarks._common import emulator_process
-from langchain_bedrock_enhanced import _async_clients, create_langchain_chatbedrock
+from langchain_bedrock_enhanced import create_langchain_chatbedrock
+from langchain_bedrock_enhanced._transport import async_clients as _async_clients
 from langchain_bedrock_enhanced.factory import default_client_config
 
 NOTES = {

@@ -15,7 +15,7 @@ import timeit
 _COLD = """
 import json, time
 import langchain_bedrock_enhanced as package
-from langchain_bedrock_enhanced import discovery
+from langchain_bedrock_enhanced.models import _registry as discovery
 start = time.perf_counter()
 discovery.get_client_class_for_model("us.anthropic.claude-sonnet-4-5-20250929-v1:0")
 print(json.dumps({"first_discovery_ms": (time.perf_counter() - start) * 1000}))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from importlib import metadata
 
-from langchain_bedrock_enhanced._async_clients import aclose_async_clients
+from langchain_bedrock_enhanced._transport.async_clients import aclose_async_clients
 from langchain_bedrock_enhanced.access import (
     AccessMethod,
     AccessMethodPreference,
@@ -26,18 +26,13 @@ from langchain_bedrock_enhanced.access import (
     ProfileRequirementDetector,
     ProfileRequirementError,
 )
-from langchain_bedrock_enhanced.catalog import ModelCatalog
-from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
-from langchain_bedrock_enhanced.discovery import (
-    ModelMatch,
-    get_all_supported_model_ids,
-    get_client_class_for_model,
-    get_parameter_class_for_model,
-    get_parameter_instance_for_client,
-    refresh_discovery,
-    register_model_family,
-    resolve_model,
+from langchain_bedrock_enhanced.callbacks.usage import (
+    BedrockUsageCallbackHandler,
+    get_bedrock_usage_callback,
 )
+from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog
+from langchain_bedrock_enhanced.catalog.pricing import price_for
+from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.errors import (
     AccessDeniedError,
     BedrockEnhancedError,
@@ -58,6 +53,16 @@ from langchain_bedrock_enhanced.errors import (
 )
 from langchain_bedrock_enhanced.factory import create_langchain_chatbedrock
 from langchain_bedrock_enhanced.model_ids import ParsedModelId, base_model_id, parse_model_id
+from langchain_bedrock_enhanced.models._registry import (
+    ModelMatch,
+    get_all_supported_model_ids,
+    get_client_class_for_model,
+    get_parameter_class_for_model,
+    get_parameter_instance_for_client,
+    refresh_discovery,
+    register_model_family,
+    resolve_model,
+)
 from langchain_bedrock_enhanced.models.claude import (
     Claude3Parameters,
     Claude4Parameters,
@@ -80,23 +85,24 @@ from langchain_bedrock_enhanced.models.nova import (
     NovaEnhancedChatBedrockConverse,
     NovaParameters,
 )
-from langchain_bedrock_enhanced.parallel import arun_parallel, run_parallel
-from langchain_bedrock_enhanced.parallel_results import (
+from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
+from langchain_bedrock_enhanced.runnables.parallel import arun_parallel, run_parallel
+from langchain_bedrock_enhanced.runnables.parallel_results import (
     ParallelResponse,
     ParallelResult,
     ParallelStatistics,
 )
-from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
-from langchain_bedrock_enhanced.pricing import price_for
-from langchain_bedrock_enhanced.rate_limit import BedrockRateLimiter, adaptive_retry_config
-from langchain_bedrock_enhanced.retry import (
+from langchain_bedrock_enhanced.runnables.rate_limit import (
+    BedrockRateLimiter,
+    adaptive_retry_config,
+)
+from langchain_bedrock_enhanced.runnables.retry import (
     BedrockRetryError,
     BedrockRetryRunnable,
     RetryAttempt,
     with_bedrock_retry,
 )
-from langchain_bedrock_enhanced.token_budget import TokenRateLimiter
-from langchain_bedrock_enhanced.usage import BedrockUsageCallbackHandler, get_bedrock_usage_callback
+from langchain_bedrock_enhanced.runnables.token_budget import TokenRateLimiter
 
 try:
     __version__ = metadata.version("langchain-bedrock-enhanced")

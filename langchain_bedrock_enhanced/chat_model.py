@@ -42,9 +42,9 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
-from langchain_bedrock_enhanced import _async, _async_clients
-from langchain_bedrock_enhanced._sessions import build_missing_clients
-from langchain_bedrock_enhanced._user_agent import memoize_user_agent
+from langchain_bedrock_enhanced._transport import async_capture, async_clients
+from langchain_bedrock_enhanced._transport.sessions import build_missing_clients
+from langchain_bedrock_enhanced._transport.user_agent import memoize_user_agent
 from langchain_bedrock_enhanced.access.engine import (
     AccessEngine,
     FirstChunkOutcome,
@@ -58,13 +58,12 @@ from langchain_bedrock_enhanced.parameters import BedrockModelParameters
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
-    from botocore.config import Config
     from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
     from langchain_core.language_models import LanguageModelInput
     from langchain_core.outputs import ChatGenerationChunk, ChatResult
     from langchain_core.runnables import RunnableConfig
 
-    from langchain_bedrock_enhanced.retry import BedrockRetryRunnable
+    from langchain_bedrock_enhanced.runnables.retry import BedrockRetryRunnable
 
 __all__ = ["EnhancedChatBedrockConverse", "ToolChoiceValue"]
 
@@ -463,7 +462,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     def _apply_family_parameters(self) -> Self:
         base = self._resolved_base_model_id()
         if not self.PARAMETER_CLASSES:
-            self._log_unclaimed(base)
+            self._log_unclaimed()
             return self
         found = self.parameter_class_for(base) if base else None
         if found is None:
@@ -502,24 +501,14 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             return self.base_model_id
         return parse_model_id(self.model_id).base_model_id
 
-    def _log_unclaimed(self, base: str | None) -> None:
-        if not logger.isEnabledFor(logging.DEBUG):
-            return
-        try:
-            from langchain_bedrock_enhanced import discovery  # noqa: PLC0415 - cycle
-
-            family = discovery.get_client_class_for_model(base) if base else None
-        except Exception:  # noqa: BLE001 - a debug hint must never break construction
-            family = None
-        if family is None:
-            logger.debug("No model family claims %r; parameters sent unvalidated", self.model_id)
-        else:
-            logger.debug(
-                "%r is claimed by %s; %s sends parameters unvalidated",
-                self.model_id,
-                family.__name__,
-                type(self).__name__,
-            )
+    def _log_unclaimed(self) -> None:
+        # Which family would claim the ID is the registry's business, a layer above
+        # this one; the factory picks that family, so a bare base class is a choice.
+        logger.debug(
+            "%s has no parameter class for %r; parameters are sent unvalidated",
+            type(self).__name__,
+            self.model_id,
+        )
 
     # ---------------------------------------------------------- overrides
 
@@ -622,31 +611,6 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         region = getattr(getattr(self.client, "meta", None), "region_name", None)
         return region if isinstance(region, str) and region else "us-east-1"
 
-    def rebuilt(
-        self,
-        *,
-        model_id: str | None = None,
-        region_name: str | None = None,
-        config: Config | None = None,
-    ) -> EnhancedChatBedrockConverse:
-        """A new model with the same settings, for another model ID or region.
-
-        The access engine is shared, so what was learned carries over. Used by the
-        retry wrapper for region failover and model fallback.
-
-        Args:
-            model_id: The model to use instead; a different family's class is chosen
-                when needed.
-            region_name: The region to use instead.
-            config: botocore settings layered over this model's.
-
-        Returns:
-            The new model.
-        """
-        from langchain_bedrock_enhanced.factory import rebuild_model  # noqa: PLC0415 - cycle
-
-        return rebuild_model(self, model_id=model_id, region_name=region_name, config=config)
-
     def with_bedrock_retry(self, **kwargs: Any) -> BedrockRetryRunnable:  # noqa: ANN401
         """This model wrapped with backoff, region failover and model fallback.
 
@@ -656,7 +620,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         Returns:
             The wrapping Runnable.
         """
-        from langchain_bedrock_enhanced.retry import with_bedrock_retry  # noqa: PLC0415 - cycle
+        from langchain_bedrock_enhanced.runnables.retry import with_bedrock_retry  # noqa: PLC0415 - cycle
 
         return with_bedrock_retry(self, **kwargs)
 
@@ -715,9 +679,9 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     ) -> AIMessage:
         # Natively async, the call waits for a free connection before langchain-core
         # does its per-call work, so calls beyond the pool wait holding almost nothing.
-        if not _async_clients.native_async_available(self.client):
+        if not async_clients.native_async_available(self.client):
             return await super().ainvoke(input, config, stop=stop, **kwargs)
-        async with _async_clients.request_slot(self.client):
+        async with async_clients.request_slot(self.client):
             return await super().ainvoke(input, config, stop=stop, **kwargs)
 
     @override
@@ -729,14 +693,14 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         **kwargs: Any,
     ) -> ChatResult:
         # Natively async through aiobotocore (or a pool sized for the concurrency),
-        # with the request shaped by the sync path: see `_async`.
+        # with the request shaped by the sync path: see `_transport.async_capture`.
         engine = self.access_engine
         if engine is None or "model_id" in kwargs:
-            return await _async.agenerate_once(self, messages, stop, run_manager, **kwargs)
+            return await async_capture.agenerate_once(self, messages, stop, run_manager, **kwargs)
         result, outcome = await engine.arun(
             self.model_id,
             self.request_region,
-            SendAs(_async.agenerate_once, (self, messages, stop, run_manager), kwargs),
+            SendAs(async_capture.agenerate_once, (self, messages, stop, run_manager), kwargs),
         )
         return with_outcome(result, outcome)
 
@@ -750,14 +714,16 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     ) -> AsyncIterator[ChatGenerationChunk]:
         engine = self.access_engine
         if engine is None or "model_id" in kwargs:
-            async for chunk in _async.astream_once(self, messages, stop, run_manager, **kwargs):
+            async for chunk in async_capture.astream_once(
+                self, messages, stop, run_manager, **kwargs
+            ):
                 yield chunk
             return
         first_chunk = FirstChunkOutcome()
         chunks = engine.astream(
             self.model_id,
             self.request_region,
-            SendAs(_async.astream_once, (self, messages, stop, run_manager), kwargs),
+            SendAs(async_capture.astream_once, (self, messages, stop, run_manager), kwargs),
             first_chunk.set,
         )
         async for chunk in chunks:

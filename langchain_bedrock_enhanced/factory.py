@@ -36,14 +36,13 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 from pydantic import ValidationError
 
-from langchain_bedrock_enhanced._sessions import shared_data_session
+from langchain_bedrock_enhanced._transport.sessions import shared_data_session
 from langchain_bedrock_enhanced.access.engine import AccessEngine
 from langchain_bedrock_enhanced.access.preferences import JsonFilePreferenceStore, PreferenceStore
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
-from langchain_bedrock_enhanced.catalog import ModelCatalog
+from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog
 from langchain_bedrock_enhanced.chat_model import _FAMILY_KWARGS, EnhancedChatBedrockConverse
-from langchain_bedrock_enhanced.discovery import resolve_model
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
     ConfigurationError,
@@ -52,6 +51,7 @@ from langchain_bedrock_enhanced.errors import (
     translate_bedrock_error,
 )
 from langchain_bedrock_enhanced.model_ids import parse_model_id
+from langchain_bedrock_enhanced.models._registry import resolve_model
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient

@@ -14,7 +14,7 @@ Bedrock accepts a model in many spellings. They all name one *base model ID*:
   `arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123`
 
 Everything but the application-profile ARN resolves here. That one needs
-`GetInferenceProfile` (see `langchain_bedrock_enhanced.discovery`) or an explicit
+`GetInferenceProfile` (see `langchain_bedrock_enhanced.models._registry`) or an explicit
 base model ID.
 
 Example:

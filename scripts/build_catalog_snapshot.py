@@ -8,7 +8,7 @@ Usage:
 The snapshot is what `ModelCatalog` falls back to when live discovery fails. It is
 made the way live discovery works: a real boto3 `bedrock` client per region runs
 `ListFoundationModels` and the paginated `ListInferenceProfiles` through
-`langchain_bedrock_enhanced.catalog.discover_region`. The server it talks to is the
+`langchain_bedrock_enhanced.catalog.model_catalog.discover_region`. The server it talks to is the
 local emulator with its default world (`emulator/default_world.json`, itself built
 from `shared/reference/bedrock_models.json`), for every region that world has. So
 the snapshot is exactly as good as that reference data, and says so in its
@@ -29,7 +29,11 @@ import boto3
 import botocore
 from botocore.config import Config
 
-from langchain_bedrock_enhanced.catalog import CatalogSnapshot, RegionCatalog, discover_region
+from langchain_bedrock_enhanced.catalog.model_catalog import (
+    CatalogSnapshot,
+    RegionCatalog,
+    discover_region,
+)
 from langchain_bedrock_enhanced.emulator import (
     DEFAULT_ACCESS_KEY_ID,
     DEFAULT_SECRET_ACCESS_KEY,
@@ -81,7 +85,7 @@ def build() -> dict[str, Any]:
         "method": (
             "Real boto3 bedrock clients, one per region, ran ListFoundationModels and the "
             "paginated ListInferenceProfiles against the emulator via "
-            "langchain_bedrock_enhanced.catalog.discover_region."
+            "langchain_bedrock_enhanced.catalog.model_catalog.discover_region."
         ),
         "data_as_of": as_of,
         "world_provenance": world_provenance,

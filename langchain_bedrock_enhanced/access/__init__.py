@@ -7,7 +7,7 @@
 - `AccessMethodSelector` picks the model ID to send, and the fallbacks.
 - `ProfileRequirementError` is raised when no profile can be found.
 
-The catalog of what each region offers lives in `langchain_bedrock_enhanced.catalog`.
+The catalog of what each region offers lives in `langchain_bedrock_enhanced.catalog.model_catalog`.
 
 Example:
     >>> from langchain_bedrock_enhanced.access import AccessMethodSelector, AccessMethodTracker

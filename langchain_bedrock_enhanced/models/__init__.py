@@ -1,4 +1,4 @@
-"""Model families, one module each, found by `langchain_bedrock_enhanced.discovery`.
+"""Model families, one module each, found by `langchain_bedrock_enhanced.models._registry`.
 
 Each module defines one `EnhancedChatBedrockConverse` subclass and its parameter
 classes. Adding a family means adding one module here (or publishing one under the

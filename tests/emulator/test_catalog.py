@@ -15,7 +15,7 @@ from langchain_bedrock_enhanced.access import (
     AccessMethodSelector,
     AccessMethodTracker,
 )
-from langchain_bedrock_enhanced.catalog import (
+from langchain_bedrock_enhanced.catalog.model_catalog import (
     CatalogSnapshot,
     ModelCatalog,
     discover_region,
@@ -131,7 +131,9 @@ def test_a_failing_control_plane_degrades_to_the_snapshot_with_a_warning(
     }
     with BedrockEmulator(scenario=scenario) as emulator:
         catalog = catalog_for(emulator, tmp_path)
-        with caplog.at_level(logging.WARNING, logger="langchain_bedrock_enhanced.catalog"):
+        with caplog.at_level(
+            logging.WARNING, logger="langchain_bedrock_enhanced.catalog.model_catalog"
+        ):
             assert catalog.supports_on_demand(SONNET, "eu-west-1") is False
             assert catalog.profiles_for(SONNET, "eu-west-1")["eu"] == f"eu.{SONNET}"
         assert catalog.source("eu-west-1") == "snapshot"

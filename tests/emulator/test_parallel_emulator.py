@@ -12,10 +12,10 @@ from langchain_aws import ChatBedrockConverse
 from langchain_core.prompts import ChatPromptTemplate
 from pydantic import BaseModel, Field
 
+from langchain_bedrock_enhanced.catalog.pricing import price_for
 from langchain_bedrock_enhanced.emulator import BedrockEmulator, RequestRecord
 from langchain_bedrock_enhanced.errors import ThrottlingError
-from langchain_bedrock_enhanced.parallel import arun_parallel, run_parallel
-from langchain_bedrock_enhanced.pricing import price_for
+from langchain_bedrock_enhanced.runnables.parallel import arun_parallel, run_parallel
 
 pytestmark = pytest.mark.emulator
 

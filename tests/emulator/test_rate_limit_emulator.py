@@ -9,8 +9,8 @@ from botocore.config import Config
 from langchain_aws import ChatBedrockConverse
 
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
-from langchain_bedrock_enhanced.parallel import run_parallel
-from langchain_bedrock_enhanced.rate_limit import BedrockRateLimiter
+from langchain_bedrock_enhanced.runnables.parallel import run_parallel
+from langchain_bedrock_enhanced.runnables.rate_limit import BedrockRateLimiter
 
 pytestmark = pytest.mark.emulator
 

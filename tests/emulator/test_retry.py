@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from langchain_bedrock_enhanced import AccessDeniedError, create_langchain_chatbedrock
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
-from langchain_bedrock_enhanced.retry import BedrockRetryError, with_bedrock_retry
+from langchain_bedrock_enhanced.runnables.retry import BedrockRetryError, with_bedrock_retry
 
 SONNET = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -103,7 +103,7 @@ def test_a_region_without_the_required_profile_moves_on_with_a_warning(
             SONNET, region_name="eu-west-1", endpoint_url=emu.endpoint_url
         )
         robust = with_bedrock_retry(model, regions=["eu-west-1", "us-east-1"], backoff_base=0)
-        with caplog.at_level(logging.WARNING, logger="langchain_bedrock_enhanced.retry"):
+        with caplog.at_level(logging.WARNING, logger="langchain_bedrock_enhanced.runnables.retry"):
             message = robust.invoke("hello")
     assert message.response_metadata["model_id_sent"] == f"us.{SONNET}"
     assert any("does not offer" in r.getMessage() for r in caplog.records)

@@ -10,9 +10,9 @@ from langchain_aws import ChatBedrockConverse
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
+from langchain_bedrock_enhanced.callbacks.usage import get_bedrock_usage_callback
+from langchain_bedrock_enhanced.catalog.pricing import price_for
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
-from langchain_bedrock_enhanced.pricing import price_for
-from langchain_bedrock_enhanced.usage import get_bedrock_usage_callback
 
 pytestmark = pytest.mark.emulator
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from langchain_bedrock_enhanced import create_langchain_chatbedrock
 from langchain_bedrock_enhanced.access import AccessMethodTracker
-from langchain_bedrock_enhanced.retry import with_bedrock_retry
+from langchain_bedrock_enhanced.runnables.retry import with_bedrock_retry
 
 PROFILE_REQUIRED = (
     "Invocation of model ID {} with on-demand throughput isn\u2019t supported. Retry your "

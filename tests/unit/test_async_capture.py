@@ -20,15 +20,15 @@ from langchain_bedrock_enhanced import (
     ClaudeEnhancedChatBedrockConverse,
     MistralEnhancedChatBedrockConverse,
     NovaEnhancedChatBedrockConverse,
-    _async,
-    _async_clients,
 )
-from langchain_bedrock_enhanced._async import (
+from langchain_bedrock_enhanced._transport import async_capture as _async
+from langchain_bedrock_enhanced._transport import async_clients as _async_clients
+from langchain_bedrock_enhanced._transport.async_capture import (
     agenerate_once,
     capture_converse_request,
     capture_converse_stream_request,
 )
-from langchain_bedrock_enhanced._async_clients import native_async_available
+from langchain_bedrock_enhanced._transport.async_clients import native_async_available
 
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
 NOVA = "amazon.nova-lite-v1:0"

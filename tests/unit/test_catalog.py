@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import NoCredentialsError
 from botocore.stub import Stubber
 
-from langchain_bedrock_enhanced.catalog import (
+from langchain_bedrock_enhanced.catalog.model_catalog import (
     CACHE_DIR_ENV,
     CatalogSnapshot,
     ModelCatalog,
@@ -322,7 +322,9 @@ def test_a_failed_discovery_warns_and_falls_back_to_the_snapshot(
 ) -> None:
     plane.expect_failure()
     catalog = make_catalog(plane, tmp_path, clock)
-    with caplog.at_level(logging.WARNING, logger="langchain_bedrock_enhanced.catalog"):
+    with caplog.at_level(
+        logging.WARNING, logger="langchain_bedrock_enhanced.catalog.model_catalog"
+    ):
         assert catalog.supports_on_demand(SONNET, "eu-west-1") is False
     assert catalog.source("eu-west-1") == "snapshot"
     assert catalog.profiles_for(SONNET, "eu-west-1")["eu"] == f"eu.{SONNET}"

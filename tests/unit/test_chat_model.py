@@ -54,7 +54,7 @@ def test_base_class_accepts_any_model_id_unvalidated(caplog: pytest.LogCaptureFi
         model = EnhancedChatBedrockConverse(model="cohere.command-r-v1:0", region_name="us-east-1")
     assert model.parameters is None
     assert model.SUPPORTED_MODELS == ()
-    assert "No model family claims 'cohere.command-r-v1:0'" in caplog.text
+    assert "no parameter class for 'cohere.command-r-v1:0'" in caplog.text
 
 
 def test_fields_are_chat_bedrock_converse_plus_one_optional_switch() -> None:

@@ -28,7 +28,6 @@ from langchain_bedrock_enhanced import (
     NovaEnhancedChatBedrockConverse,
     ParameterValidationError,
     UnsupportedModelError,
-    discovery,
     get_all_supported_model_ids,
     get_client_class_for_model,
     get_parameter_class_for_model,
@@ -36,6 +35,7 @@ from langchain_bedrock_enhanced import (
     refresh_discovery,
     register_model_family,
 )
+from langchain_bedrock_enhanced.models import _registry as discovery
 
 NOVA_LITE = "amazon.nova-lite-v1:0"
 APP_PROFILE = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456"
@@ -246,7 +246,7 @@ def extra_family_modules(tmp_path: Path) -> Iterator[Path]:
 def test_a_failing_module_is_logged_and_skipped_and_duplicates_warn(
     extra_family_modules: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="langchain_bedrock_enhanced.discovery"):
+    with caplog.at_level(logging.WARNING, logger="langchain_bedrock_enhanced.models._registry"):
         families = refresh_discovery()
     names = [family.__name__ for family in families]
     assert "RivalChat" in names

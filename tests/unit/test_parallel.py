@@ -11,20 +11,20 @@ import pytest
 from langchain_core.messages import AIMessage
 from langchain_core.runnables import RunnableLambda
 
+from langchain_bedrock_enhanced.callbacks.usage import get_bedrock_usage_callback
 from langchain_bedrock_enhanced.errors import (
     ConfigurationError,
     LLMError,
     RequestValidationError,
     ThrottlingError,
 )
-from langchain_bedrock_enhanced.parallel import arun_parallel, run_parallel
-from langchain_bedrock_enhanced.parallel_results import (
+from langchain_bedrock_enhanced.runnables.parallel import arun_parallel, run_parallel
+from langchain_bedrock_enhanced.runnables.parallel_results import (
     ParallelResult,
     compute_statistics,
     percentile,
 )
-from langchain_bedrock_enhanced.rate_limit import BedrockRateLimiter
-from langchain_bedrock_enhanced.usage import get_bedrock_usage_callback
+from langchain_bedrock_enhanced.runnables.rate_limit import BedrockRateLimiter
 from tests.unit.throughput_fakes import (
     HAIKU_3,
     EchoChatModel,

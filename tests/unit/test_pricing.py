@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from langchain_bedrock_enhanced.catalog.pricing import load_price_table, price_for
 from langchain_bedrock_enhanced.model_ids import parse_model_id
-from langchain_bedrock_enhanced.pricing import load_price_table, price_for
 
 SONNET_45 = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 

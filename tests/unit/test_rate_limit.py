@@ -13,13 +13,13 @@ from langchain_aws import ChatBedrockConverse
 from langchain_core.rate_limiters import BaseRateLimiter, InMemoryRateLimiter
 
 from langchain_bedrock_enhanced.errors import ConfigurationError, ThrottlingError
-from langchain_bedrock_enhanced.rate_limit import (
+from langchain_bedrock_enhanced.runnables.rate_limit import (
     BedrockRateLimiter,
     RateLimitFeedbackHandler,
     adaptive_retry_config,
     is_throttling_error,
 )
-from langchain_bedrock_enhanced.token_budget import TokenRateLimiter, estimate_tokens
+from langchain_bedrock_enhanced.runnables.token_budget import TokenRateLimiter, estimate_tokens
 from tests.unit.throughput_fakes import EchoChatModel, throttling_error
 
 

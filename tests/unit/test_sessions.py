@@ -11,7 +11,11 @@ import pytest
 from langchain_aws import ChatBedrockConverse
 
 from langchain_bedrock_enhanced import EnhancedChatBedrockConverse
-from langchain_bedrock_enhanced._sessions import create_client, open_session, shared_data_session
+from langchain_bedrock_enhanced._transport.sessions import (
+    create_client,
+    open_session,
+    shared_data_session,
+)
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 

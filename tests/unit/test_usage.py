@@ -12,12 +12,12 @@ from langchain_core.messages import AIMessage
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
 
-from langchain_bedrock_enhanced.call_info import TokenUsage, call_info_from_message
-from langchain_bedrock_enhanced.errors import ThrottlingError
-from langchain_bedrock_enhanced.usage import (
+from langchain_bedrock_enhanced.callbacks.call_info import TokenUsage, call_info_from_message
+from langchain_bedrock_enhanced.callbacks.usage import (
     BedrockUsageCallbackHandler,
     get_bedrock_usage_callback,
 )
+from langchain_bedrock_enhanced.errors import ThrottlingError
 from tests.unit.throughput_fakes import (
     HAIKU_3,
     EchoChatModel,

@@ -12,7 +12,7 @@ from botocore.config import Config
 from botocore.useragent import register_feature_id
 
 from langchain_bedrock_enhanced import EnhancedChatBedrockConverse
-from langchain_bedrock_enhanced._user_agent import memoize_user_agent
+from langchain_bedrock_enhanced._transport.user_agent import memoize_user_agent
 
 _REPLY = {
     "output": {"message": {"role": "assistant", "content": [{"text": "hi"}]}},

@@ -15,7 +15,7 @@ from langchain_bedrock_enhanced.access import (
     ProfileCatalog,
     ProfileRequirementError,
 )
-from langchain_bedrock_enhanced.catalog import ModelCatalog
+from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog
 
 D, R, G, A = (
     AccessMethod.DIRECT,

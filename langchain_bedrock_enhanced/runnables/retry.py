@@ -56,6 +56,7 @@ from langchain_bedrock_enhanced.errors import (
     TransientError,
     translate_bedrock_error,
 )
+from langchain_bedrock_enhanced.factory import rebuild_model
 
 logger = logging.getLogger(__name__)
 
@@ -192,7 +193,9 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         if not (own_pair and chat.has_caller_client):
             # A client the caller built (stubbed, instrumented, ...) is kept for its
             # own pair; every other pair gets fresh clients without botocore retries.
-            chat = chat.rebuilt(model_id=model_id, region_name=region, config=_NO_BOTOCORE_RETRIES)
+            chat = rebuild_model(
+                chat, model_id=model_id, region_name=region, config=_NO_BOTOCORE_RETRIES
+            )
         runnable: Runnable[Any, Any] = self.apply_to_model(chat) if self.apply_to_model else chat
         with self._lock:
             return self._cache.setdefault((model_id, region), runnable)

@@ -13,8 +13,8 @@ What is read, and from where:
   the aggregated message LangChain hands to `on_llm_end`; the individual chunks are
   never counted, so nothing is counted twice.
 - the model and access method come from `response_metadata`, with the fallbacks
-  described in `langchain_bedrock_enhanced.call_info`.
-- cost comes from the bundled price table (`langchain_bedrock_enhanced.pricing`).
+  described in `langchain_bedrock_enhanced.callbacks.call_info`.
+- cost comes from the bundled price table (`langchain_bedrock_enhanced.catalog.pricing`).
   A model without a price has cost `None`; so does any total that includes it.
 
 Example:
@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 from langchain_core.tracers.context import register_configure_hook
 from typing_extensions import override
 
-from langchain_bedrock_enhanced.call_info import (
+from langchain_bedrock_enhanced.callbacks.call_info import (
     UNKNOWN,
     BedrockCallInfo,
     CallInfoHandler,

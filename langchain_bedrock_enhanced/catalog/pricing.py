@@ -191,7 +191,7 @@ def load_price_table() -> PriceTable:
         '2026-11-21'
     """
     text = (
-        resources.files("langchain_bedrock_enhanced")
+        resources.files("langchain_bedrock_enhanced.catalog")
         .joinpath("data/prices.json")
         .read_text(encoding="utf-8")
     )

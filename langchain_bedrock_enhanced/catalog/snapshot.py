@@ -2,7 +2,7 @@
 
 `RegionCatalog` holds one region's foundation models (`ListFoundationModels`) and
 inference profiles (`ListInferenceProfiles`), indexed by base model. The same
-dictionary form is used by the disk cache (`langchain_bedrock_enhanced.catalog`)
+dictionary form is used by the disk cache (`langchain_bedrock_enhanced.catalog.model_catalog`)
 and by the bundled snapshot (`data/catalog_snapshot.json`), which
 `CatalogSnapshot` reads together with its provenance.
 
@@ -399,7 +399,9 @@ def load_bundled_snapshot() -> CatalogSnapshot:
         >>> load_bundled_snapshot().provenance["generator"]
         'scripts/build_catalog_snapshot.py'
     """
-    source = resources.files("langchain_bedrock_enhanced") / "data" / "catalog_snapshot.json"
+    source = (
+        resources.files("langchain_bedrock_enhanced.catalog") / "data" / "catalog_snapshot.json"
+    )
     try:
         document = json.loads(source.read_text(encoding="utf-8"))
         if not isinstance(document, Mapping):

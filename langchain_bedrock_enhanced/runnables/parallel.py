@@ -42,29 +42,29 @@ from langchain_core.runnables.config import merge_configs
 from tqdm.auto import tqdm
 from typing_extensions import override
 
-from langchain_bedrock_enhanced.call_info import (
+from langchain_bedrock_enhanced.callbacks.call_info import (
     UNKNOWN,
     BedrockCallInfo,
     CallInfoHandler,
     error_info,
 )
+from langchain_bedrock_enhanced.callbacks.usage import sum_calls
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
     ConfigurationError,
     translate_bedrock_error,
 )
-from langchain_bedrock_enhanced.parallel_results import (
+from langchain_bedrock_enhanced.runnables.parallel_results import (
     ParallelResponse,
     ParallelResult,
     ParallelStatistics,
 )
-from langchain_bedrock_enhanced.rate_limit import (
+from langchain_bedrock_enhanced.runnables.rate_limit import (
     BedrockRateLimiter,
     Reservation,
     is_throttling_error,
 )
-from langchain_bedrock_enhanced.token_budget import estimate_tokens
-from langchain_bedrock_enhanced.usage import sum_calls
+from langchain_bedrock_enhanced.runnables.token_budget import estimate_tokens
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
@@ -303,7 +303,7 @@ def run_parallel(  # noqa: PLR0913 - the issue's signature plus two optional hoo
             to match (`max_pool_connections` in its botocore `Config`).
         requests_per_minute: Pace calls to at most this many per minute.
         tokens_per_minute: Keep estimated input plus output tokens under this many
-            per minute (see `langchain_bedrock_enhanced.rate_limit`).
+            per minute (see `langchain_bedrock_enhanced.runnables.rate_limit`).
         progress: Show a progress bar (tqdm: terminal or notebook).
         rate_limiter: A limiter to share with other code, instead of
             `requests_per_minute`/`tokens_per_minute`. It is told each outcome, so

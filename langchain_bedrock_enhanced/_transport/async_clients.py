@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.client import BaseClient
 
-from langchain_bedrock_enhanced._user_agent import memoize_user_agent
+from langchain_bedrock_enhanced._transport.user_agent import memoize_user_agent
 
 if TYPE_CHECKING:
     from botocore.credentials import Credentials, ReadOnlyCredentials

@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, overload
 
-from langchain_bedrock_enhanced.call_info import UNKNOWN, TokenUsage
+from langchain_bedrock_enhanced.callbacks.call_info import UNKNOWN, TokenUsage
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError
 
 __all__ = [

@@ -3,7 +3,7 @@
 `BedrockRateLimiter` is a langchain-core `InMemoryRateLimiter`, so it plugs into any
 chat model's `rate_limiter=` field and into `run_parallel`. It paces requests with
 `InMemoryRateLimiter`'s own token bucket, adds an optional tokens-per-minute budget
-(`TokenRateLimiter`, in `langchain_bedrock_enhanced.token_budget`), and slows down
+(`TokenRateLimiter`, in `langchain_bedrock_enhanced.runnables.token_budget`), and slows down
 when Bedrock throttles.
 
 **Tokens are estimated, then reconciled.** A call's real usage is known only when it
@@ -54,13 +54,13 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 from langchain_core.rate_limiters import InMemoryRateLimiter
 from typing_extensions import override
 
-from langchain_bedrock_enhanced.call_info import TokenUsage
+from langchain_bedrock_enhanced.callbacks.call_info import TokenUsage
 from langchain_bedrock_enhanced.errors import (
     ConfigurationError,
     ThrottlingError,
     translate_bedrock_error,
 )
-from langchain_bedrock_enhanced.token_budget import TokenRateLimiter
+from langchain_bedrock_enhanced.runnables.token_budget import TokenRateLimiter
 
 __all__ = [
     "BedrockRateLimiter",

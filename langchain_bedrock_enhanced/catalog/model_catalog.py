@@ -17,7 +17,7 @@ profiles for it are callable from here?* Answers come from, in order:
    every call.
 
 The data classes (`RegionCatalog`, `CatalogSnapshot`, ...) live in
-`langchain_bedrock_enhanced.catalog_data` and are re-exported here.
+`langchain_bedrock_enhanced.catalog.snapshot` and are re-exported here.
 
 Discovery runs at most once at a time per region, however many threads ask; the
 others wait for its answer. Nothing happens at import or construction: the first
@@ -55,7 +55,7 @@ from typing import TYPE_CHECKING, Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from langchain_bedrock_enhanced.access.preferences import atomic_write_text
-from langchain_bedrock_enhanced.catalog_data import (
+from langchain_bedrock_enhanced.catalog.snapshot import (
     FORMAT,
     CatalogModel,
     CatalogProfile,

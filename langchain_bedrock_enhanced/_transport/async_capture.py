@@ -62,7 +62,7 @@ from langchain_aws.chat_models.bedrock_converse import (
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables.config import run_in_executor
 
-from langchain_bedrock_enhanced._async_clients import (
+from langchain_bedrock_enhanced._transport.async_clients import (
     CONVERSE,
     CONVERSE_STREAM,
     HOOK_ID,

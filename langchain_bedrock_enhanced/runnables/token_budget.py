@@ -3,7 +3,7 @@
 `TokenRateLimiter` is `InMemoryRateLimiter`'s bucket filled with LLM tokens instead of
 requests: it refills at `tokens_per_minute / 60` per second, and a call takes as many
 units as it is expected to use. `BedrockRateLimiter`
-(`langchain_bedrock_enhanced.rate_limit`) composes it with a request pace.
+(`langchain_bedrock_enhanced.runnables.rate_limit`) composes it with a request pace.
 
 **Estimated, then reconciled.** A call's usage is known only when it ends, so it is
 charged an estimate up front (`estimate(input_tokens)`: the input's estimated tokens
@@ -82,7 +82,7 @@ class TokenRateLimiter(InMemoryRateLimiter):
 
     Used alone as a model's `rate_limiter=`, each `acquire()` charges the learned
     average tokens per call; attach `RateLimitFeedbackHandler(budget)` (from
-    `langchain_bedrock_enhanced.rate_limit`) as a callback so calls are reconciled.
+    `langchain_bedrock_enhanced.runnables.rate_limit`) as a callback so calls are reconciled.
 
     Example:
         >>> budget = TokenRateLimiter(tokens_per_minute=60_000)

@@ -14,7 +14,7 @@ langchain-aws, or before those keys existed, do not; each key then falls back:
 | attempts | `attempts` | botocore's `ResponseMetadata.RetryAttempts + 1`, `None` |
 
 Tokens come from `usage_metadata` and cost from the bundled price table
-(`langchain_bedrock_enhanced.pricing`); an unpriced model has cost `None`.
+(`langchain_bedrock_enhanced.catalog.pricing`); an unpriced model has cost `None`.
 
 Example:
     >>> from langchain_core.messages import AIMessage
@@ -41,8 +41,8 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, LLMResult
 from typing_extensions import override
 
+from langchain_bedrock_enhanced.catalog.pricing import price_for
 from langchain_bedrock_enhanced.model_ids import parse_model_id
-from langchain_bedrock_enhanced.pricing import price_for
 
 __all__ = [
     "UNKNOWN",

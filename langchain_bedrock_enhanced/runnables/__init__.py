@@ -1,0 +1,52 @@
+"""Runnables and helpers that wrap a model: retries, parallel runs, rate limits.
+
+- `with_bedrock_retry` wraps a model (or chain) in `BedrockRetryRunnable`: backoff,
+  region failover and model fallback.
+- `run_parallel` / `arun_parallel` run many inputs, with a result per input and
+  statistics, into a `ParallelResponse`.
+- `BedrockRateLimiter` paces requests, `TokenRateLimiter` paces tokens, and
+  `adaptive_retry_config` turns on botocore's client-side rate limiting.
+
+Example:
+    >>> from langchain_bedrock_enhanced.runnables import BedrockRateLimiter
+    >>> BedrockRateLimiter(requests_per_minute=600).requests_per_second
+    10.0
+"""
+
+from __future__ import annotations
+
+from langchain_bedrock_enhanced.runnables.parallel import (
+    DEFAULT_MAX_CONCURRENCY,
+    arun_parallel,
+    run_parallel,
+)
+from langchain_bedrock_enhanced.runnables.parallel_results import (
+    ParallelResponse,
+    ParallelResult,
+    ParallelStatistics,
+)
+from langchain_bedrock_enhanced.runnables.rate_limit import (
+    BedrockRateLimiter,
+    RateLimitFeedbackHandler,
+    adaptive_retry_config,
+    is_throttling_error,
+)
+from langchain_bedrock_enhanced.runnables.retry import BedrockRetryRunnable, with_bedrock_retry
+from langchain_bedrock_enhanced.runnables.token_budget import TokenRateLimiter, estimate_tokens
+
+__all__ = [
+    "DEFAULT_MAX_CONCURRENCY",
+    "BedrockRateLimiter",
+    "BedrockRetryRunnable",
+    "ParallelResponse",
+    "ParallelResult",
+    "ParallelStatistics",
+    "RateLimitFeedbackHandler",
+    "TokenRateLimiter",
+    "adaptive_retry_config",
+    "arun_parallel",
+    "estimate_tokens",
+    "is_throttling_error",
+    "run_parallel",
+    "with_bedrock_retry",
+]
