@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 EXTRAS ?= dev,emulator,async
 
-.PHONY: help install demo test test-unit test-emulator lint format typecheck bench clean
+.PHONY: help install demo test test-unit test-wire lint format typecheck bench clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,14 +24,14 @@ install: $(STAMP) ## Create .venv (if absent) and install the package with its d
 demo: $(STAMP) ## Run the main job against the embedded emulator
 	$(PY) -m langchain_bedrock_enhanced.cli demo
 
-test: $(STAMP) ## Run the whole test suite (unit tests without sockets, emulator tests on loopback)
+test: $(STAMP) ## Run the whole test suite (unit tests without sockets, wire tests on loopback)
 	$(PY) -m pytest -q
 
 test-unit: $(STAMP) ## Run only the socket-free unit and property tests
 	$(PY) -m pytest -q tests/unit tests/property
 
-test-emulator: $(STAMP) ## Run only the tests that go through the local emulator
-	$(PY) -m pytest -q tests/emulator
+test-wire: $(STAMP) ## Run only the tests that cross the wire to the local emulator (through real boto3)
+	$(PY) -m pytest -q tests/wire
 
 lint: $(STAMP) ## ruff check, ruff format --check and mypy --strict
 	$(VENV)/bin/ruff check .

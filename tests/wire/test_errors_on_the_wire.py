@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError, EventStreamError
 
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
-from tests.emulator.conftest import ClientFactory, make_client
+from tests.wire.conftest import ClientFactory, make_client
 
 SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 HELLO = [{"role": "user", "content": [{"text": "hello"}]}]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import ClientError
 
-from tests.emulator.conftest import make_client
+from tests.wire.conftest import make_client
 
 SONNET_45 = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 HELLO = [{"role": "user", "content": [{"text": "Say hello to the emulator"}]}]

@@ -15,7 +15,7 @@ from langchain_bedrock_enhanced.emulator import (
     DEFAULT_SECRET_ACCESS_KEY,
     BedrockEmulator,
 )
-from tests.emulator.conftest import make_client
+from tests.wire.conftest import make_client
 
 SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 HELLO = [{"role": "user", "content": [{"text": "hello"}]}]

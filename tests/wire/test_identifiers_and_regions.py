@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
-from tests.emulator.conftest import ClientFactory
+from tests.wire.conftest import ClientFactory
 
 SONNET_45 = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"

@@ -22,7 +22,7 @@ from langchain_bedrock_enhanced.catalog.model_catalog import (
     load_bundled_snapshot,
 )
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
-from tests.emulator.conftest import make_client
+from tests.wire.conftest import make_client
 
 SONNET = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 SONNET_4 = "anthropic.claude-sonnet-4-20250514-v1:0"
