@@ -100,7 +100,7 @@ def model_id_regex_failure(model_id: str) -> str:
     quantifiers would be read as format fields.
 
     Example:
-        >>> model_id_regex_failure("not a model!")[:60]
+        >>> model_id_regex_failure("not a model!")[:59]
         "1 validation error detected: Value 'not a model!' at 'model"
     """
     return (
