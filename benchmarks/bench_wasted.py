@@ -24,7 +24,8 @@ from benchmarks._common import (
     emulator_process,
     model_call_records,
 )
-from langchain_bedrock_enhanced import AccessMethodTracker, create_langchain_chatbedrock
+from langchain_bedrock_enhanced import create_langchain_chatbedrock
+from langchain_bedrock_enhanced.access import AccessMethodTracker
 
 MODEL_ID = "anthropic.claude-sonnet-4-5-20250929-v1:0"
 REGION = "eu-west-1"

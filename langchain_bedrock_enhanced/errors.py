@@ -10,8 +10,8 @@ BedrockEnhancedError              root: everything this package raises
 │   ├── UnsupportedModelError     no model family claims the identifier
 │   └── ParameterValidationError  a parameter is outside what the model accepts
 └── LLMError                      a request to Bedrock failed (or something unexpected did)
-    ├── BedrockRetryError         every (model, region) attempt of with_bedrock_retry failed
-    │                             (in retry.py; lists every attempt)
+    ├── BedrockRetryError         every (model, region) attempt of with_bedrock_retry failed;
+    │                             lists each RetryAttempt
     ├── TransientError            the same request may succeed later, elsewhere or slower
     │   ├── ThrottlingError       ThrottlingException, ServiceQuotaExceededException, 429
     │   ├── ModelNotReadyError    ModelNotReadyException
@@ -22,16 +22,16 @@ BedrockEnhancedError              root: everything this package raises
         ├── ModelNotFoundError    ResourceNotFoundException (unknown, legacy or retired model)
         └── RequestValidationError  ValidationException (bad request, on-demand not supported)
             └── ProfileRequirementError  needs an inference profile and none is known
-                                         (in access/errors.py)
 ```
 
 A plain `LLMError` (no subclass) means the failure could not be classified; it is
-never retried automatically. Later features add leaves (for example errors about
-inference-profile access) under the branch they belong to.
+never retried automatically.
 
-Each error carries `model_id`, `region`, `access_method` and the AWS `request_id`
-when known, keeps the original exception as `__cause__`, and never carries
-credentials: messages are scrubbed of anything that looks like an AWS key.
+Each error carries an `ErrorContext` (`model_id`, `region`, `access_method` and the
+AWS `request_id`, each when known, also readable as attributes of the error), keeps
+the original exception as `__cause__`, and never carries credentials: messages are
+scrubbed of anything that looks like an AWS key. `iter_causes` walks the chain of
+causes the same way for every reader in the package.
 
 Example:
     >>> from langchain_bedrock_enhanced.errors import map_bedrock_errors, TransientError
@@ -44,11 +44,13 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -62,29 +64,38 @@ from botocore.exceptions import (
     ProfileNotFound,
     ReadTimeoutError,
 )
+from typing_extensions import TypedDict, Unpack, override
+
+from langchain_bedrock_enhanced.model_ids import AccessMethod
 
 __all__ = [
     "AccessDeniedError",
-    "AccessMethod",
     "BedrockEnhancedError",
+    "BedrockRetryError",
     "ConfigurationError",
+    "ContextArgs",
+    "ErrorContext",
     "LLMError",
     "ModelNotFoundError",
     "ModelNotReadyError",
     "ModelTimeoutError",
     "ParameterValidationError",
     "PermanentError",
+    "ProfileRequirementError",
     "RequestValidationError",
+    "RetryAttempt",
     "ServiceUnavailableError",
     "ThrottlingError",
     "TransientError",
     "UnsupportedModelError",
+    "error_class_for",
+    "iter_causes",
     "map_bedrock_errors",
     "translate_bedrock_error",
 ]
 
-AccessMethod = Literal["direct", "regional_cris", "global_cris", "application_profile"]
-"""How a model was reached: its bare ID, a geo profile, the global profile or an ARN."""
+CAUSE_DEPTH = 8
+"""How many links of a cause chain are read; real chains are two or three deep."""
 
 # Access key IDs (AKIA/ASIA...) and anything labelled as a secret or token. botocore
 # messages do not normally contain them; this is a belt-and-braces guarantee that an
@@ -108,72 +119,130 @@ def _scrub(text: str) -> str:
     return text
 
 
+def iter_causes(
+    error: BaseException | None, *, limit: int = CAUSE_DEPTH
+) -> Iterator[BaseException]:
+    """`error`, then what it was raised from, link by link.
+
+    Each step follows `__cause__` (`raise ... from err`), else `__context__` (an
+    exception raised while handling another), as Python's own traceback does. A cycle
+    or a chain longer than `limit` ends the walk.
+
+    Args:
+        error: Where to start; `None` yields nothing.
+        limit: The most exceptions yielded.
+
+    Yields:
+        Each exception of the chain, `error` first.
+
+    Example:
+        >>> try:
+        ...     try:
+        ...         raise KeyError("inner")
+        ...     except KeyError as inner:
+        ...         raise ThrottlingError("outer") from inner
+        ... except ThrottlingError as outer:
+        ...     [type(e).__name__ for e in iter_causes(outer)]
+        ['ThrottlingError', 'KeyError']
+    """
+    seen: set[int] = set()
+    current = error
+    while current is not None and len(seen) < limit and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+@dataclass(frozen=True)
+class ErrorContext:
+    """Where a failure happened: the request context every error of the package carries.
+
+    Example:
+        >>> ErrorContext(model_id="amazon.nova-lite-v1:0", region="us-east-1").region
+        'us-east-1'
+    """
+
+    model_id: str | None = None
+    """The model identifier the caller used."""
+    region: str | None = None
+    """The AWS region of the request."""
+    access_method: AccessMethod | None = None
+    """How the model was reached: direct, a regional or global profile, or an ARN."""
+    request_id: str | None = None
+    """The AWS request ID (`x-amzn-RequestId`), if a request was made."""
+
+
+class ContextArgs(TypedDict, total=False):
+    """The fields of `ErrorContext`, as keyword arguments of every error's constructor."""
+
+    model_id: str | None
+    region: str | None
+    access_method: AccessMethod | None
+    request_id: str | None
+
+
 class BedrockEnhancedError(Exception):
     """Root of every error raised by `langchain_bedrock_enhanced`.
 
     Args:
         message: What failed and how to fix it.
-        model_id: The model identifier the caller used, if known.
-        region: The AWS region of the request, if known.
-        access_method: How the model was reached, if known.
-        request_id: The AWS request ID (`x-amzn-RequestId`), if a request was made.
+        **context: The `ErrorContext` fields: `model_id`, `region`, `access_method`
+            and `request_id`, each when known.
 
     Example:
         >>> err = BedrockEnhancedError("boom", model_id="amazon.nova-lite-v1:0")
-        >>> err.model_id
-        'amazon.nova-lite-v1:0'
+        >>> err.model_id, err.context.region
+        ('amazon.nova-lite-v1:0', None)
     """
 
-    def __init__(
-        self,
-        message: str,
-        *,
-        model_id: str | None = None,
-        region: str | None = None,
-        access_method: AccessMethod | None = None,
-        request_id: str | None = None,
-    ) -> None:
+    def __init__(self, message: str, **context: Unpack[ContextArgs]) -> None:
         """Store the scrubbed message and the request context."""
         self.message = _scrub(message)
-        self.model_id = model_id
-        self.region = region
-        self.access_method: AccessMethod | None = access_method
-        self.request_id = request_id
+        self.context = ErrorContext(**context)
         super().__init__(self.message)
+
+    @property
+    def model_id(self) -> str | None:
+        """The model identifier the caller used, if known."""
+        return self.context.model_id
+
+    @property
+    def region(self) -> str | None:
+        """The AWS region of the request, if known."""
+        return self.context.region
+
+    @property
+    def access_method(self) -> AccessMethod | None:
+        """How the model was reached, if known."""
+        return self.context.access_method
+
+    @property
+    def request_id(self) -> str | None:
+        """The AWS request ID, if a request was made."""
+        return self.context.request_id
 
     def __str__(self) -> str:
         """The message followed by whatever context is known."""
-        context = [
-            f"{name}={value}"
-            for name, value in (
-                ("model_id", self.model_id),
-                ("region", self.region),
-                ("access_method", self.access_method),
-                ("request_id", self.request_id),
-            )
-            if value is not None
+        known = [
+            f"{field.name}={value}"
+            for field in dataclasses.fields(self.context)
+            if (value := getattr(self.context, field.name)) is not None
         ]
-        if not context:
-            return self.message
-        return f"{self.message} [{', '.join(context)}]"
+        return f"{self.message} [{', '.join(known)}]" if known else self.message
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickle with the keyword-only context (needed across process pools)."""
-        return (_rebuild, (type(self), self.message, self._context()))
+        """Pickle with the keyword-only arguments (needed across process pools)."""
+        return (_rebuild, (type(self), self.message, self._arguments()))
 
-    def _context(self) -> dict[str, Any]:
-        return {
-            "model_id": self.model_id,
-            "region": self.region,
-            "access_method": self.access_method,
-            "request_id": self.request_id,
-        }
+    def _arguments(self) -> dict[str, Any]:
+        """The keyword arguments that rebuild this error; subclasses add their own."""
+        return dataclasses.asdict(self.context)
 
 
 def _rebuild(
-    cls: type[BedrockEnhancedError], message: str, context: dict[str, Any]
+    cls: type[BedrockEnhancedError], message: str, arguments: dict[str, Any]
 ) -> BedrockEnhancedError:
-    return cls(message, **context)
+    return cls(message, **arguments)
 
 
 class ConfigurationError(BedrockEnhancedError, ValueError):
@@ -198,7 +267,7 @@ class UnsupportedModelError(ConfigurationError):
     Args:
         message: What failed and how to fix it.
         suggestions: The closest supported model IDs, best first.
-        **context: `model_id`, `region`, `access_method`, `request_id`.
+        **context: The `ErrorContext` fields.
 
     Example:
         >>> err = UnsupportedModelError.for_model(
@@ -209,28 +278,16 @@ class UnsupportedModelError(ConfigurationError):
         'anthropic.claude-3-haiku-20240307-v1:0'
     """
 
-    def __init__(  # noqa: PLR0913 - keyword-only context fields
-        self,
-        message: str,
-        *,
-        suggestions: Iterable[str] = (),
-        model_id: str | None = None,
-        region: str | None = None,
-        access_method: AccessMethod | None = None,
-        request_id: str | None = None,
+    def __init__(
+        self, message: str, *, suggestions: Iterable[str] = (), **context: Unpack[ContextArgs]
     ) -> None:
         """Store the suggestions, then the message and context."""
         self.suggestions: tuple[str, ...] = tuple(suggestions)
-        super().__init__(
-            message,
-            model_id=model_id,
-            region=region,
-            access_method=access_method,
-            request_id=request_id,
-        )
+        super().__init__(message, **context)
 
-    def _context(self) -> dict[str, Any]:
-        return {**super()._context(), "suggestions": self.suggestions}
+    @override
+    def _arguments(self) -> dict[str, Any]:
+        return {**super()._arguments(), "suggestions": self.suggestions}
 
     @classmethod
     def for_model(
@@ -281,7 +338,7 @@ class ParameterValidationError(ConfigurationError):
     Args:
         message: What failed and how to fix it.
         problems: One `(parameter, explanation)` pair per problem.
-        **context: `model_id`, `region`, `access_method`, `request_id`.
+        **context: The `ErrorContext` fields.
 
     Example:
         >>> err = ParameterValidationError(
@@ -291,28 +348,20 @@ class ParameterValidationError(ConfigurationError):
         (('temperature', 'must be <= 1'),)
     """
 
-    def __init__(  # noqa: PLR0913 - keyword-only context fields
+    def __init__(
         self,
         message: str,
         *,
         problems: Iterable[tuple[str, str]] = (),
-        model_id: str | None = None,
-        region: str | None = None,
-        access_method: AccessMethod | None = None,
-        request_id: str | None = None,
+        **context: Unpack[ContextArgs],
     ) -> None:
         """Store the problems, then the message and context."""
         self.problems: tuple[tuple[str, str], ...] = tuple(problems)
-        super().__init__(
-            message,
-            model_id=model_id,
-            region=region,
-            access_method=access_method,
-            request_id=request_id,
-        )
+        super().__init__(message, **context)
 
-    def _context(self) -> dict[str, Any]:
-        return {**super()._context(), "problems": self.problems}
+    @override
+    def _arguments(self) -> dict[str, Any]:
+        return {**super()._arguments(), "problems": self.problems}
 
 
 class LLMError(BedrockEnhancedError):
@@ -325,122 +374,248 @@ class LLMError(BedrockEnhancedError):
         message: What failed and how to fix it.
         error_code: The AWS error code (e.g. `ThrottlingException`), if any.
         status_code: The HTTP status code, if any.
-        **context: `model_id`, `region`, `access_method`, `request_id`.
+        **context: The `ErrorContext` fields.
 
     Example:
         >>> LLMError("unexpected", error_code="Weird", status_code=418).status_code
         418
     """
 
-    def __init__(  # noqa: PLR0913 - keyword-only context fields
+    def __init__(
         self,
         message: str,
         *,
         error_code: str | None = None,
         status_code: int | None = None,
-        model_id: str | None = None,
-        region: str | None = None,
-        access_method: AccessMethod | None = None,
-        request_id: str | None = None,
+        **context: Unpack[ContextArgs],
     ) -> None:
         """Store the AWS error code and HTTP status, then the message and context."""
         self.error_code = error_code
         self.status_code = status_code
-        super().__init__(
-            message,
-            model_id=model_id,
-            region=region,
-            access_method=access_method,
-            request_id=request_id,
-        )
+        super().__init__(message, **context)
 
-    def _context(self) -> dict[str, Any]:
+    @override
+    def _arguments(self) -> dict[str, Any]:
         return {
-            **super()._context(),
+            **super()._arguments(),
             "error_code": self.error_code,
             "status_code": self.status_code,
         }
 
 
 class TransientError(LLMError):
-    """The same request may succeed if retried later, in another region or profile.
-
-    Example:
-        >>> issubclass(ThrottlingError, TransientError)
-        True
-    """
+    """The same request may succeed if retried later, in another region or profile."""
 
 
 class ThrottlingError(TransientError):
-    """Bedrock throttled the request (quota or rate limit); back off and retry.
-
-    Example:
-        >>> ThrottlingError("Too many requests", error_code="ThrottlingException").error_code
-        'ThrottlingException'
-    """
+    """Bedrock throttled the request (quota or rate limit); back off and retry."""
 
 
 class ModelNotReadyError(TransientError):
-    """The model is not ready to serve yet; retry after a short wait.
-
-    Example:
-        >>> isinstance(ModelNotReadyError("warming up"), TransientError)
-        True
-    """
+    """The model is not ready to serve yet; retry after a short wait."""
 
 
 class ServiceUnavailableError(TransientError):
-    """Bedrock or the connection to it failed on the server side (5xx, broken stream).
-
-    Example:
-        >>> isinstance(ServiceUnavailableError("503"), LLMError)
-        True
-    """
+    """Bedrock or the connection to it failed on the server side (5xx, broken stream)."""
 
 
 class ModelTimeoutError(TransientError):
-    """The model or the connection timed out; retry, perhaps with a longer timeout.
-
-    Example:
-        >>> isinstance(ModelTimeoutError("read timeout"), TransientError)
-        True
-    """
+    """The model or the connection timed out; retry, perhaps with a longer timeout."""
 
 
 class PermanentError(LLMError):
-    """The same request will fail the same way; change something before retrying.
-
-    Example:
-        >>> issubclass(AccessDeniedError, PermanentError)
-        True
-    """
+    """The same request will fail the same way; change something before retrying."""
 
 
 class AccessDeniedError(PermanentError):
-    """The credentials are missing, invalid, expired, or lack permission for the model.
-
-    Example:
-        >>> isinstance(AccessDeniedError("no access"), PermanentError)
-        True
-    """
+    """The credentials are missing, invalid, expired, or lack permission for the model."""
 
 
 class ModelNotFoundError(PermanentError):
-    """Bedrock does not know the model here, or it is legacy or past its end of life.
-
-    Example:
-        >>> isinstance(ModelNotFoundError("retired"), PermanentError)
-        True
-    """
+    """Bedrock does not know the model here, or it is legacy or past its end of life."""
 
 
 class RequestValidationError(PermanentError):
-    """Bedrock rejected the request as invalid (`ValidationException`).
+    """Bedrock rejected the request as invalid (`ValidationException`)."""
+
+
+Attempt = tuple[str | None, AccessMethod | str]
+"""`(model ID sent or None, access method)` of one attempt."""
+
+_VALIDATION_STATUS = 400
+
+
+class ProfileRequirementError(RequestValidationError):
+    """The model refuses on-demand calls here and no working inference profile is known.
+
+    The message says what was tried and what to do: use the suggested profile ID,
+    call from a region that offers a profile, or refresh the model catalog.
+
+    Args:
+        message: A custom message; by default one is built from the other arguments.
+        original_error: The Bedrock error that revealed the requirement, if any.
+        tried: What was already tried, in order: `(model ID sent, access method)`
+            pairs, or bare access methods.
+        suggested_profile_id: A profile ID (or ARN) the caller could use instead.
+        error_code: The AWS error code.
+        status_code: The HTTP status code.
+        **context: The `ErrorContext` fields; `request_id` is taken from
+            `original_error` when omitted.
 
     Example:
-        >>> isinstance(RequestValidationError("bad input"), PermanentError)
+        >>> err = ProfileRequirementError(
+        ...     model_id="amazon.nova-pro-v1:0",
+        ...     region="sa-east-1",
+        ...     tried=[("amazon.nova-pro-v1:0", AccessMethod.DIRECT)],
+        ... )
+        >>> err.tried
+        (('amazon.nova-pro-v1:0', <AccessMethod.DIRECT: 'direct'>),)
+        >>> err = ProfileRequirementError(
+        ...     model_id="anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ...     region="eu-west-1",
+        ...     suggested_profile_id="eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ... )
+        >>> "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" in err.message
         True
     """
+
+    def __init__(  # noqa: PLR0913 - every argument is keyword-only and defaulted
+        self,
+        message: str | None = None,
+        *,
+        original_error: BaseException | None = None,
+        tried: Iterable[Attempt | AccessMethod] = (),
+        suggested_profile_id: str | None = None,
+        error_code: str | None = "ValidationException",
+        status_code: int | None = _VALIDATION_STATUS,
+        **context: Unpack[ContextArgs],
+    ) -> None:
+        """Build the default message when none is given, then store the context."""
+        self.original_error = original_error
+        self.tried: tuple[Attempt, ...] = tuple(_as_attempt(item) for item in tried)
+        self.suggested_profile_id = suggested_profile_id
+        if not context.get("request_id"):
+            context["request_id"] = _request_id_of(original_error)
+        if message is None:
+            message = _profile_message(
+                context.get("model_id"), context.get("region"), self.tried, suggested_profile_id
+            )
+        super().__init__(message, error_code=error_code, status_code=status_code, **context)
+
+    @override
+    def _arguments(self) -> dict[str, Any]:
+        return {
+            **super()._arguments(),
+            "original_error": self.original_error,
+            "tried": self.tried,
+            "suggested_profile_id": self.suggested_profile_id,
+        }
+
+
+def _as_attempt(item: Attempt | AccessMethod) -> Attempt:
+    sent, method = item if isinstance(item, tuple) else (None, item)
+    try:
+        return (sent, AccessMethod(method))
+    except ValueError:
+        return (sent, method)
+
+
+def _request_id_of(error: BaseException | None) -> str | None:
+    for link in iter_causes(error):
+        if isinstance(link, ClientError):
+            request_id = link.response.get("ResponseMetadata", {}).get("RequestId")
+            return str(request_id) if request_id else None
+        existing = getattr(link, "request_id", None)
+        if isinstance(existing, str) and existing:
+            return existing
+    return None
+
+
+def _profile_message(
+    model_id: str | None,
+    region: str | None,
+    tried: tuple[Attempt, ...],
+    suggested_profile_id: str | None,
+) -> str:
+    model = f"Model {model_id!r}" if model_id else "The model"
+    where = f" in {region}" if region else ""
+    text = (
+        f"{model} does not support on-demand throughput{where}; "
+        "Bedrock requires an inference profile that contains it."
+    )
+    if tried:
+        attempts = ", ".join(
+            f"{method} ({sent})" if sent else str(method) for sent, method in tried
+        )
+        text = f"{text} Tried: {attempts}."
+    if suggested_profile_id:
+        return (
+            f"{text} Use the inference profile {suggested_profile_id!r} as the model ID, "
+            "or leave auto_inference_profile on so it is chosen for you."
+        )
+    return (
+        f"{text} No inference profile for this model is known{where}: call it from a "
+        "region that offers one, pass an inference profile ID or ARN as the model ID, "
+        "or refresh the model catalog (ModelCatalog.refresh()) if AWS added a profile "
+        "recently."
+    )
+
+
+@dataclass(frozen=True)
+class RetryAttempt:
+    """One attempt of a `BedrockRetryRunnable` call.
+
+    Example:
+        >>> str(RetryAttempt("amazon.nova-lite-v1:0", "us-east-1", "direct", "ok"))
+        'amazon.nova-lite-v1:0 @ us-east-1 via direct: ok'
+    """
+
+    model_id: str
+    region: str
+    access_method: str | None
+    """The access method the engine chose for this attempt, when known."""
+    outcome: str
+    """`ok`, or the error's type and message."""
+
+    def __str__(self) -> str:
+        """`model_id @ region via method: outcome`."""
+        return f"{self.model_id} @ {self.region} via {self.access_method}: {self.outcome}"
+
+
+class BedrockRetryError(LLMError):
+    """Every (model, region) pair failed; `attempts` lists what was tried.
+
+    The first error is the `__cause__`, as langchain-core's fallbacks re-raise the first.
+
+    Args:
+        attempts: Every attempt, in order.
+
+    Example:
+        >>> err = BedrockRetryError(
+        ...     [RetryAttempt("m", "us-east-1", "direct", "ThrottlingError: slow down")]
+        ... )
+        >>> len(err.attempts), err.region
+        (1, 'us-east-1')
+    """
+
+    def __init__(self, attempts: Sequence[RetryAttempt]) -> None:
+        """Build the message from the attempts."""
+        self.attempts = list(attempts)
+        listing = "; ".join(str(attempt) for attempt in self.attempts)
+        first = self.attempts[0] if self.attempts else None
+        msg = (
+            f"All {len(self.attempts)} attempt(s) failed: {listing}. Check the model's "
+            "availability in these regions, your quotas, or add fallback models/regions."
+        )
+        super().__init__(
+            msg,
+            model_id=first.model_id if first else None,
+            region=first.region if first else None,
+        )
+
+    @override
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.attempts,))
 
 
 _CODE_TO_ERROR: Mapping[str, type[LLMError]] = {
@@ -480,6 +655,33 @@ _HINTS: Mapping[type[LLMError], str] = {
     ),
     RequestValidationError: "Fix the request; retrying it unchanged will not help.",
 }
+
+
+def error_class_for(code: str | None, status: int | None = None) -> type[LLMError]:
+    """The class an AWS error code (else its HTTP status) translates to.
+
+    Args:
+        code: The AWS error code, in either case (`ThrottlingException`, or
+            `throttlingException` from an event stream).
+        status: The HTTP status, used when the code is unknown.
+
+    Returns:
+        The most specific class; `LLMError` when neither says.
+
+    Example:
+        >>> error_class_for("throttlingException").__name__
+        'ThrottlingError'
+        >>> error_class_for("SomethingNew", 503).__name__, error_class_for(None).__name__
+        ('ServiceUnavailableError', 'LLMError')
+    """
+    found = _CODE_TO_ERROR.get((code or "").lower())
+    if found is not None:
+        return found
+    if status == 429:  # noqa: PLR2004 - HTTP Too Many Requests
+        return ThrottlingError
+    if status is not None and status >= 500:  # noqa: PLR2004 - HTTP server errors
+        return ServiceUnavailableError
+    return LLMError
 
 
 def translate_bedrock_error(
@@ -536,13 +738,7 @@ def _translate_client_error(err: ClientError, context: dict[str, Any]) -> LLMErr
     metadata = err.response.get("ResponseMetadata", {})
     status = metadata.get("HTTPStatusCode")
     request_id = metadata.get("RequestId") or None
-    error_cls = _CODE_TO_ERROR.get(code.lower())
-    if error_cls is None and isinstance(status, int):
-        if status == 429:  # noqa: PLR2004 - HTTP Too Many Requests
-            error_cls = ThrottlingError
-        elif status >= 500:  # noqa: PLR2004 - HTTP server errors
-            error_cls = ServiceUnavailableError
-    error_cls = error_cls or LLMError
+    error_cls = error_class_for(code, status if isinstance(status, int) else None)
     hint = _HINTS.get(error_cls, "")
     operation = err.operation_name or "request"
     text = f"Bedrock {operation} failed with {code or 'an error'}: {message}"

@@ -5,7 +5,11 @@
 - `AccessMethodPreference` and the `PreferenceStore`s hold what was learned.
 - `AccessMethodTracker` records outcomes and answers what was learned.
 - `AccessMethodSelector` picks the model ID to send, and the fallbacks.
-- `ProfileRequirementError` is raised when no profile can be found.
+- `AccessEngine` runs one call through them: pick, send, detect, fall back, record.
+
+`AccessMethod` and the profile prefixes live in `langchain_bedrock_enhanced.model_ids`,
+and `ProfileRequirementError` in `langchain_bedrock_enhanced.errors`; both are
+re-exported here.
 
 The catalog of what each region offers lives in `langchain_bedrock_enhanced.catalog.model_catalog`.
 
@@ -19,13 +23,7 @@ Example:
 from __future__ import annotations
 
 from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
-from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
-from langchain_bedrock_enhanced.access.methods import (
-    DEFAULT_ORDER,
-    AccessMethod,
-    regional_prefix,
-    regional_prefixes,
-)
+from langchain_bedrock_enhanced.access.engine import AccessEngine, AccessOutcome
 from langchain_bedrock_enhanced.access.preferences import (
     AccessMethodPreference,
     InMemoryPreferenceStore,
@@ -38,13 +36,22 @@ from langchain_bedrock_enhanced.access.selector import (
     ProfileCatalog,
 )
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker, AccessStatistics
+from langchain_bedrock_enhanced.errors import ProfileRequirementError
+from langchain_bedrock_enhanced.model_ids import (
+    DEFAULT_ORDER,
+    AccessMethod,
+    regional_prefix,
+    regional_prefixes,
+)
 
 __all__ = [
     "DEFAULT_ORDER",
+    "AccessEngine",
     "AccessMethod",
     "AccessMethodPreference",
     "AccessMethodSelector",
     "AccessMethodTracker",
+    "AccessOutcome",
     "AccessStatistics",
     "Candidate",
     "InMemoryPreferenceStore",

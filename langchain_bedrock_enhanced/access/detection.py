@@ -40,15 +40,12 @@ from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
 
-from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
-from langchain_bedrock_enhanced.errors import LLMError
+from langchain_bedrock_enhanced.errors import LLMError, ProfileRequirementError, iter_causes
 
 __all__ = ["ProfileRequirementDetector"]
 
 logger = logging.getLogger(__name__)
 
-_MAX_CHAIN = 8
-"""How many `__cause__` links to follow; real chains are two or three deep."""
 
 _VALIDATION_CODES = frozenset({"validationexception", "validation"})
 _INVALID_IDENTIFIER = "the provided model identifier is invalid"
@@ -256,12 +253,9 @@ def _model_id_in(found: _Found) -> str | None:
 
 
 def _find(error: BaseException | None) -> _Found | None:
-    """The Bedrock code and message behind `error`, following `__cause__` links."""
+    """The Bedrock code and message behind `error`, following its chain of causes."""
     fallback: _Found | None = None
-    current = error
-    for _ in range(_MAX_CHAIN):
-        if current is None:
-            break
+    for current in iter_causes(error):
         if isinstance(current, ProfileRequirementError):
             return _Found(current.error_code, current.message, is_ours=True)
         if isinstance(current, ClientError):
@@ -278,5 +272,4 @@ def _find(error: BaseException | None) -> _Found | None:
             match = _BOTOCORE_TEXT.search(str(current))
             if match:
                 fallback = _Found(match.group("code"), match.group("message"))
-        current = current.__cause__
     return fallback

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
-from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
-from langchain_bedrock_enhanced.access.methods import AccessMethod
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
-from langchain_bedrock_enhanced.model_ids import parse_model_id
+from langchain_bedrock_enhanced.errors import ProfileRequirementError
+from langchain_bedrock_enhanced.model_ids import AccessMethod, parse_model_id
 
 if TYPE_CHECKING:
     from langchain_core.outputs import ChatGenerationChunk, ChatResult

@@ -46,8 +46,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
-from langchain_bedrock_enhanced.access.methods import AccessMethod
 from langchain_bedrock_enhanced.errors import ConfigurationError
+from langchain_bedrock_enhanced.model_ids import AccessMethod
 
 __all__ = [
     "AccessMethodPreference",

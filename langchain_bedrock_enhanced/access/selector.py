@@ -33,18 +33,19 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Protocol, runtime_checkable
 
-from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
-from langchain_bedrock_enhanced.access.methods import (
+from langchain_bedrock_enhanced.access.preferences import AccessMethodPreference
+from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
+from langchain_bedrock_enhanced.errors import ProfileRequirementError
+from langchain_bedrock_enhanced.model_ids import (
     GLOBAL_PREFIX,
     AccessMethod,
+    ParsedModelId,
     global_profile_allowed,
     method_for_prefix,
+    parse_model_id,
     profile_id,
     regional_prefixes,
 )
-from langchain_bedrock_enhanced.access.preferences import AccessMethodPreference
-from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
-from langchain_bedrock_enhanced.model_ids import ParsedModelId, parse_model_id
 
 __all__ = ["AccessMethodSelector", "Candidate", "ProfileCatalog"]
 

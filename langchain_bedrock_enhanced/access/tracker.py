@@ -45,7 +45,6 @@ from types import MappingProxyType
 from typing import ClassVar
 
 from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
-from langchain_bedrock_enhanced.access.methods import AccessMethod
 from langchain_bedrock_enhanced.access.preferences import (
     AccessMethodPreference,
     InMemoryPreferenceStore,
@@ -54,7 +53,7 @@ from langchain_bedrock_enhanced.access.preferences import (
     _utcnow,
 )
 from langchain_bedrock_enhanced.errors import ConfigurationError
-from langchain_bedrock_enhanced.model_ids import parse_model_id
+from langchain_bedrock_enhanced.model_ids import AccessMethod, parse_model_id
 
 __all__ = ["DEFAULT_TTL", "AccessMethodTracker", "AccessStatistics", "Clock"]
 

@@ -42,6 +42,7 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 from typing_extensions import override
 
 from langchain_bedrock_enhanced.catalog.pricing import price_for
+from langchain_bedrock_enhanced.errors import iter_causes
 from langchain_bedrock_enhanced.model_ids import parse_model_id
 
 __all__ = [
@@ -60,7 +61,6 @@ UNKNOWN = "unknown"
 """The access method (or model) recorded when a response does not say."""
 
 _PROFILE_KINDS = frozenset({"system_profile", "application_profile"})
-_CAUSE_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -371,21 +371,16 @@ def error_info(error: BaseException) -> ErrorInfo:
         3
     """
     attempts: int | None = None
-    current: BaseException | None = error
-    for _ in range(_CAUSE_DEPTH):
-        if current is None:
-            break
+    for current in iter_causes(error):
         own = getattr(current, "attempts", None)
         if isinstance(own, int) and not isinstance(own, bool):
             attempts = own
             break
         response = getattr(current, "response", None)
         if isinstance(response, Mapping):
-            found = _attempts(response)
-            if found is not None:
-                attempts = found
+            attempts = _attempts(response)
+            if attempts is not None:
                 break
-        current = current.__cause__ or current.__context__
     return ErrorInfo(
         model_id=_str(getattr(error, "model_id", None)),
         region=_str(getattr(error, "region", None)),

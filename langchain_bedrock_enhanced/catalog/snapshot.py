@@ -26,9 +26,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
 
-from langchain_bedrock_enhanced.access.methods import GLOBAL_PREFIX, regional_prefixes
 from langchain_bedrock_enhanced.errors import ConfigurationError
-from langchain_bedrock_enhanced.model_ids import parse_model_id
+from langchain_bedrock_enhanced.model_ids import GLOBAL_PREFIX, parse_model_id, regional_prefixes
 
 __all__ = [
     "CatalogModel",

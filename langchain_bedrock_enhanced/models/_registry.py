@@ -11,7 +11,7 @@ ask at the same time, and again only on `refresh_discovery()`. Lookups are cache
 the identifier exactly as given, so a repeated lookup is one dict access.
 
 Example:
-    >>> from langchain_bedrock_enhanced import get_client_class_for_model
+    >>> from langchain_bedrock_enhanced.models import get_client_class_for_model
     >>> get_client_class_for_model("us.amazon.nova-lite-v1:0").__name__
     'NovaEnhancedChatBedrockConverse'
 """
@@ -35,7 +35,7 @@ from langchain_bedrock_enhanced.errors import (
     UnsupportedModelError,
     map_bedrock_errors,
 )
-from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
+from langchain_bedrock_enhanced.model_ids import AccessMethod, parse_model_id, unversioned_model_id
 from langchain_bedrock_enhanced.parameters import BedrockModelParameters
 
 if TYPE_CHECKING:
@@ -336,7 +336,7 @@ def _base_from_inference_profile(
             "GetInferenceProfile can be called."
         )
         raise ConfigurationError(msg, model_id=arn, region=region)
-    with map_bedrock_errors(model_id=arn, region=region, access_method="application_profile"):
+    with map_bedrock_errors(model_id=arn, region=region, access_method=AccessMethod.APPLICATION_PROFILE):
         response = bedrock_client.get_inference_profile(inferenceProfileIdentifier=arn)
     models = response.get("models") if isinstance(response, Mapping) else None
     bases = [

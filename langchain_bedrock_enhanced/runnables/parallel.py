@@ -52,6 +52,7 @@ from langchain_bedrock_enhanced.callbacks.usage import sum_calls
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
     ConfigurationError,
+    iter_causes,
     translate_bedrock_error,
 )
 from langchain_bedrock_enhanced.runnables.parallel_results import (
@@ -114,13 +115,9 @@ def _typed_error(exc: Exception, model: str | None, region: str | None) -> Bedro
         return exc
     # Translate the botocore error underneath a wrapper (langchain-aws re-raises some
     # as ValueError), keeping the exception the caller would have seen as the cause.
-    source: BaseException = exc
-    current: BaseException | None = exc
-    while current is not None:
-        if type(current).__module__.startswith("botocore"):
-            source = current
-            break
-        current = current.__cause__
+    source = next(
+        (link for link in iter_causes(exc) if type(link).__module__.startswith("botocore")), exc
+    )
     typed = translate_bedrock_error(source, model_id=model, region=region)
     typed.__cause__ = exc
     return typed

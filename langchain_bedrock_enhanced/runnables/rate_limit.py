@@ -58,6 +58,7 @@ from langchain_bedrock_enhanced.callbacks.call_info import TokenUsage
 from langchain_bedrock_enhanced.errors import (
     ConfigurationError,
     ThrottlingError,
+    iter_causes,
     translate_bedrock_error,
 )
 from langchain_bedrock_enhanced.runnables.token_budget import TokenRateLimiter
@@ -71,8 +72,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-
-_CAUSE_DEPTH = 8
 
 
 def is_throttling_error(error: BaseException) -> bool:
@@ -89,14 +88,9 @@ def is_throttling_error(error: BaseException) -> bool:
         >>> is_throttling_error(ThrottlingError("slow down")), is_throttling_error(KeyError())
         (True, False)
     """
-    current: BaseException | None = error
-    for _ in range(_CAUSE_DEPTH):
-        if current is None:
-            return False
-        if isinstance(translate_bedrock_error(current), ThrottlingError):
-            return True
-        current = current.__cause__ or current.__context__
-    return False
+    return any(
+        isinstance(translate_bedrock_error(link), ThrottlingError) for link in iter_causes(error)
+    )
 
 
 def adaptive_retry_config(

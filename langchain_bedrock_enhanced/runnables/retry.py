@@ -29,7 +29,6 @@ import random
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from botocore.config import Config
@@ -47,12 +46,13 @@ from langchain_core.runnables.config import (
 from pydantic import ConfigDict, Field
 from typing_extensions import override
 
-from langchain_bedrock_enhanced.access.errors import ProfileRequirementError
 from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
+    BedrockRetryError,
     ConfigurationError,
-    LLMError,
+    ProfileRequirementError,
+    RetryAttempt,
     TransientError,
     translate_bedrock_error,
 )
@@ -63,55 +63,6 @@ logger = logging.getLogger(__name__)
 Transform = Callable[[EnhancedChatBedrockConverse], Runnable[Any, Any]]
 
 _NO_BOTOCORE_RETRIES = Config(retries={"mode": "standard", "total_max_attempts": 1})
-
-
-@dataclass(frozen=True)
-class RetryAttempt:
-    """One attempt of a `BedrockRetryRunnable` call."""
-
-    model_id: str
-    region: str
-    access_method: str | None
-    """The access method the engine chose for this attempt, when known."""
-    outcome: str
-    """`ok`, or the error's type and message."""
-
-    def __str__(self) -> str:
-        """`model_id @ region via method: outcome`."""
-        return f"{self.model_id} @ {self.region} via {self.access_method}: {self.outcome}"
-
-
-class BedrockRetryError(LLMError):
-    """Every (model, region) pair failed; `attempts` lists what was tried.
-
-    The first error is the `__cause__`, as langchain-core's fallbacks re-raise the first.
-
-    Example:
-        >>> err = BedrockRetryError(
-        ...     [RetryAttempt("m", "us-east-1", "direct", "ThrottlingError: slow down")]
-        ... )
-        >>> len(err.attempts)
-        1
-    """
-
-    def __init__(self, attempts: Sequence[RetryAttempt]) -> None:
-        """Build the message from the attempts."""
-        self.attempts = list(attempts)
-        listing = "; ".join(str(attempt) for attempt in self.attempts)
-        first = self.attempts[0] if self.attempts else None
-        msg = (
-            f"All {len(self.attempts)} attempt(s) failed: {listing}. Check the model's "
-            "availability in these regions, your quotas, or add fallback models/regions."
-        )
-        super().__init__(
-            msg,
-            model_id=first.model_id if first else None,
-            region=first.region if first else None,
-        )
-
-    @override
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.attempts,))
 
 
 class BedrockRetryRunnable(RunnableSerializable[Any, Any]):

@@ -16,10 +16,7 @@ from botocore.config import Config
 from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import AIMessageChunk, HumanMessage
 
-from langchain_bedrock_enhanced import (
-    aclose_async_clients,
-    create_langchain_chatbedrock,
-)
+from langchain_bedrock_enhanced import aclose_async_clients, create_langchain_chatbedrock
 from langchain_bedrock_enhanced._transport import async_clients as _async_clients
 from langchain_bedrock_enhanced._transport.async_capture import agenerate_once, astream_once
 from langchain_bedrock_enhanced.access import AccessMethodTracker

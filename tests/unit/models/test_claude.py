@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage, ToolMessage
 
-from langchain_bedrock_enhanced import (
+from langchain_bedrock_enhanced import ClaudeEnhancedChatBedrockConverse, ParameterValidationError
+from langchain_bedrock_enhanced.models import (
     Claude3Parameters,
     Claude4Parameters,
     Claude35Parameters,
     Claude37Parameters,
-    ClaudeEnhancedChatBedrockConverse,
-    ParameterValidationError,
 )
 
 

@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from langchain_bedrock_enhanced import (
-    Llama3Parameters,
-    Llama4Parameters,
-    LlamaEnhancedChatBedrockConverse,
-    ParameterValidationError,
-)
+from langchain_bedrock_enhanced import LlamaEnhancedChatBedrockConverse, ParameterValidationError
+from langchain_bedrock_enhanced.models import Llama3Parameters, Llama4Parameters
 
 
 def test_top_k_is_an_error_not_a_silent_drop() -> None:

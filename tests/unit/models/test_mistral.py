@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from langchain_bedrock_enhanced import (
-    MistralEnhancedChatBedrockConverse,
-    MistralParameters,
-    MixtralParameters,
-    ParameterValidationError,
-)
+from langchain_bedrock_enhanced import MistralEnhancedChatBedrockConverse, ParameterValidationError
+from langchain_bedrock_enhanced.models import MistralParameters, MixtralParameters
 
 
 def test_mixtral_and_mistral_7b_take_top_k_between_1_and_200() -> None:

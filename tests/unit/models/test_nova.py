@@ -5,12 +5,8 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from langchain_bedrock_enhanced import (
-    Nova2Parameters,
-    NovaEnhancedChatBedrockConverse,
-    NovaParameters,
-    ParameterValidationError,
-)
+from langchain_bedrock_enhanced import NovaEnhancedChatBedrockConverse, ParameterValidationError
+from langchain_bedrock_enhanced.models import Nova2Parameters, NovaParameters
 
 
 @pytest.mark.parametrize(

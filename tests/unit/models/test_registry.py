@@ -18,22 +18,23 @@ from langchain_aws import ChatBedrockConverse
 
 import langchain_bedrock_enhanced.models as models_package
 from langchain_bedrock_enhanced import (
-    BedrockModelParameters,
     ClaudeEnhancedChatBedrockConverse,
     ConfigurationError,
     EnhancedChatBedrockConverse,
     LlamaEnhancedChatBedrockConverse,
     MistralEnhancedChatBedrockConverse,
-    ModelLimits,
     NovaEnhancedChatBedrockConverse,
     ParameterValidationError,
     UnsupportedModelError,
     get_all_supported_model_ids,
+    register_model_family,
+)
+from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
+from langchain_bedrock_enhanced.models import (
     get_client_class_for_model,
     get_parameter_class_for_model,
     get_parameter_instance_for_client,
     refresh_discovery,
-    register_model_family,
 )
 from langchain_bedrock_enhanced.models import _registry as discovery
 
@@ -228,8 +229,8 @@ def extra_family_modules(tmp_path: Path) -> Iterator[Path]:
     (tmp_path / "broken.py").write_text("raise RuntimeError('this family is broken')\n")
     (tmp_path / "rival.py").write_text(
         "from typing import ClassVar\n"
-        "from langchain_bedrock_enhanced import EnhancedChatBedrockConverse, ModelLimits\n"
-        "from langchain_bedrock_enhanced import BedrockModelParameters\n"
+        "from langchain_bedrock_enhanced import EnhancedChatBedrockConverse\n"
+        "from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits\n"
         "class RivalParameters(BedrockModelParameters):\n"
         "    MODELS: ClassVar = {'amazon.nova-lite-v1:0': ModelLimits(10, 'Rival')}\n"
         "class RivalChat(EnhancedChatBedrockConverse):\n"
