@@ -10,12 +10,11 @@ The file store
 - **Atomic:** every write goes to a temporary file in the same directory, is
   flushed and fsynced, then `os.replace`d over the target, so a reader sees the old
   file or the new one, never half of one.
-- **Safe across processes:** a write holds an exclusive `fcntl.flock` on a sidecar
-  lock file (`<name>.lock`), re-reads the file, applies its one change to what it
-  read and writes the merge. Two processes writing different keys both keep their
-  keys; for the same key the last writer wins. On Windows (no `fcntl`) the lock
-  falls back to an exclusive sidecar lock file created with `O_CREAT | O_EXCL`,
-  retried briefly; a stale lock older than 30 s is broken.
+- **Safe across processes:** a write holds an exclusive lock on a sidecar lock file
+  (`<name>.lock`, see `langchain_bedrock_enhanced._files`), re-reads the file,
+  applies its one change to what it read and writes the merge. Two processes
+  writing different keys both keep their keys; for the same key the last writer
+  wins.
 - **Never crashes on bad data:** a corrupted or truncated file, or an entry with
   the wrong shape, is logged at WARNING and treated as empty (or skipped); the next
   write replaces it with a valid file.
@@ -33,19 +32,17 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
-import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+from langchain_bedrock_enhanced._files import atomic_write_text, exclusive_file_lock
 from langchain_bedrock_enhanced.errors import ConfigurationError
 from langchain_bedrock_enhanced.model_ids import AccessMethod
 
@@ -55,7 +52,6 @@ __all__ = [
     "JsonFilePreferenceStore",
     "PreferenceKey",
     "PreferenceStore",
-    "atomic_write_text",
 ]
 
 logger = logging.getLogger(__name__)
@@ -64,8 +60,6 @@ PreferenceKey = tuple[str, str]
 """`(model_id, region)`."""
 
 _FILE_FORMAT = 1
-_WINDOWS_LOCK_TIMEOUT = 10.0
-_WINDOWS_STALE_LOCK = 30.0
 
 
 def _utcnow() -> datetime:
@@ -480,7 +474,7 @@ class JsonFilePreferenceStore:
     def _update(
         self, change: Callable[[dict[PreferenceKey, AccessMethodPreference]], None]
     ) -> None:
-        with self._lock, self._file_lock():
+        with self._lock, exclusive_file_lock(self.lock_path):
             data = self._read()
             change(data)
             self._write(data)
@@ -530,22 +524,6 @@ class JsonFilePreferenceStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.path, text)
 
-    @contextlib.contextmanager
-    def _file_lock(self) -> Iterator[None]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            import fcntl  # noqa: PLC0415 - POSIX only; Windows takes the other branch
-        except ImportError:  # pragma: no cover - exercised on Windows only
-            with _exclusive_lock_file(self.lock_path):
-                yield
-            return
-        with self.lock_path.open("a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
 
 def _parse_entries(entries: list[Any], path: Path) -> dict[PreferenceKey, AccessMethodPreference]:
     data: dict[PreferenceKey, AccessMethodPreference] = {}
@@ -565,60 +543,3 @@ def _parse_entries(entries: list[Any], path: Path) -> dict[PreferenceKey, Access
     if skipped:
         logger.warning("Skipped %d malformed entries in the preference file %s.", skipped, path)
     return data
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write `text` to a temporary sibling, fsync it, and `os.replace` it over `path`.
-
-    Readers see the old content or the new, never a partial file. The directory
-    must exist.
-
-    Args:
-        path: The file to (re)write.
-        text: Its new content (UTF-8).
-
-    Example:
-        >>> import tempfile, pathlib
-        >>> target = pathlib.Path(tempfile.mkdtemp()) / "x.json"
-        >>> atomic_write_text(target, "{}")
-        >>> target.read_text()
-        '{}'
-    """
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
-    )
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(temporary).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(temporary).unlink()
-        raise
-
-
-@contextlib.contextmanager
-def _exclusive_lock_file(lock_path: Path) -> Iterator[None]:  # pragma: no cover - Windows
-    """A lock file created with O_EXCL: the portable fallback where `fcntl` is missing."""
-    deadline = time.monotonic() + _WINDOWS_LOCK_TIMEOUT
-    while True:
-        try:
-            descriptor = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-            break
-        except FileExistsError:
-            with contextlib.suppress(OSError):
-                if time.time() - lock_path.stat().st_mtime > _WINDOWS_STALE_LOCK:
-                    lock_path.unlink()
-                    continue
-            if time.monotonic() > deadline:
-                msg = f"Timed out waiting for the preference lock file {lock_path}."
-                raise TimeoutError(msg) from None
-            time.sleep(0.01)
-    try:
-        yield
-    finally:
-        os.close(descriptor)
-        with contextlib.suppress(OSError):
-            lock_path.unlink()

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from langchain_bedrock_enhanced.access.preferences import atomic_write_text
+from langchain_bedrock_enhanced._files import atomic_write_text
 from langchain_bedrock_enhanced.catalog.snapshot import (
     FORMAT,
     CatalogModel,

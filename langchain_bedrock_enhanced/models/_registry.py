@@ -336,7 +336,9 @@ def _base_from_inference_profile(
             "GetInferenceProfile can be called."
         )
         raise ConfigurationError(msg, model_id=arn, region=region)
-    with map_bedrock_errors(model_id=arn, region=region, access_method=AccessMethod.APPLICATION_PROFILE):
+    with map_bedrock_errors(
+        model_id=arn, region=region, access_method=AccessMethod.APPLICATION_PROFILE
+    ):
         response = bedrock_client.get_inference_profile(inferenceProfileIdentifier=arn)
     models = response.get("models") if isinstance(response, Mapping) else None
     bases = [
