@@ -53,7 +53,7 @@ from langchain_bedrock_enhanced.access.engine import (
 )
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
 from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
-from langchain_bedrock_enhanced.parameters import BedrockModelParameters
+from langchain_bedrock_enhanced.parameters import FAMILY_KWARGS, BedrockModelParameters
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -71,12 +71,6 @@ logger = logging.getLogger(__name__)
 
 ToolChoiceValue = Literal["auto", "any", "tool"]
 """A `tool_choice` kind Bedrock understands."""
-
-# Keyword arguments that are family parameters rather than ChatBedrockConverse
-# fields. Captured before langchain-aws would move them into model_kwargs (with a
-# warning), so the family's parameter class validates them and places them under its
-# own request key. Llama lists top_k too, so passing it there is an error, not a drop.
-_FAMILY_KWARGS = ("top_k",)
 
 
 def _deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
@@ -421,13 +415,13 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     @classmethod
     def _capture_family_kwargs(cls, values: dict[str, Any]) -> dict[str, Any]:
         captured: dict[str, Any] = {}
-        for name in _FAMILY_KWARGS:
+        for name in FAMILY_KWARGS:
             if name in values:
                 captured[name] = values.pop(name)
         model_kwargs = values.get("model_kwargs")
         if isinstance(model_kwargs, Mapping):
             model_kwargs = dict(model_kwargs)
-            for name in _FAMILY_KWARGS:
+            for name in FAMILY_KWARGS:
                 if name in model_kwargs:
                     captured[name] = model_kwargs.pop(name)
             values["model_kwargs"] = model_kwargs

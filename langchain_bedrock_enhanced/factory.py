@@ -42,7 +42,7 @@ from langchain_bedrock_enhanced.access.preferences import JsonFilePreferenceStor
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
 from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog
-from langchain_bedrock_enhanced.chat_model import _FAMILY_KWARGS, EnhancedChatBedrockConverse
+from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
     ConfigurationError,
@@ -52,6 +52,7 @@ from langchain_bedrock_enhanced.errors import (
 )
 from langchain_bedrock_enhanced.model_ids import parse_model_id
 from langchain_bedrock_enhanced.models._registry import resolve_model
+from langchain_bedrock_enhanced.parameters import FAMILY_KWARGS
 
 if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
@@ -101,7 +102,7 @@ def default_client_config(config: Config | None = None) -> Config:
 
 @functools.cache
 def _allowed_parameter_names() -> frozenset[str]:
-    names: set[str] = set(_FAMILY_KWARGS)
+    names: set[str] = set(FAMILY_KWARGS)
     for name, info in EnhancedChatBedrockConverse.model_fields.items():
         names.add(name)
         if info.alias:
@@ -253,7 +254,7 @@ def _merge_model_kwargs(
 ) -> None:
     """Move family parameters out of `model_kwargs`; the rest become request fields."""
     fields = dict(model_kwargs or {})
-    for name in _FAMILY_KWARGS:
+    for name in FAMILY_KWARGS:
         if name not in fields:
             continue
         if name in params:

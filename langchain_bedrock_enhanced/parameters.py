@@ -30,6 +30,7 @@ from langchain_bedrock_enhanced.errors import ParameterValidationError
 from langchain_bedrock_enhanced.model_ids import unversioned_model_id
 
 __all__ = [
+    "FAMILY_KWARGS",
     "MAX_STOP_SEQUENCES",
     "BedrockModelParameters",
     "ModelLimits",
@@ -38,6 +39,15 @@ __all__ = [
 
 MAX_STOP_SEQUENCES = 2500
 """Converse's own cap on `inferenceConfig.stopSequences` (botocore model, 1.44)."""
+
+FAMILY_KWARGS: tuple[str, ...] = ("top_k",)
+"""Keyword arguments that are family parameters rather than `ChatBedrockConverse` fields.
+
+The model and the factory capture them before langchain-aws would move them into
+`model_kwargs` (with a warning), so that the family's parameter class validates them
+and places them under its own request key. Llama lists `top_k` too, so passing it
+there is an error, not a silent drop.
+"""
 
 SamplingRule = Literal["any", "exclusive", "none"]
 """Which sampling parameters a model accepts.

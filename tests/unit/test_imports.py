@@ -96,6 +96,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
     ],
     "langchain_bedrock_enhanced.parameters": [
         "BedrockModelParameters",
+        "FAMILY_KWARGS",
         "MAX_STOP_SEQUENCES",
         "ModelLimits",
         "SamplingRule",
