@@ -470,12 +470,7 @@ class ProfileRequirementError(RequestValidationError):
         ... )
         >>> err.tried
         (('amazon.nova-pro-v1:0', <AccessMethod.DIRECT: 'direct'>),)
-        >>> err = ProfileRequirementError(
-        ...     model_id="anthropic.claude-sonnet-4-5-20250929-v1:0",
-        ...     region="eu-west-1",
-        ...     suggested_profile_id="eu.anthropic.claude-sonnet-4-5-20250929-v1:0",
-        ... )
-        >>> "eu.anthropic.claude-sonnet-4-5-20250929-v1:0" in err.message
+        >>> "from a region that offers one" in err.message
         True
     """
 
@@ -685,11 +680,7 @@ def error_class_for(code: str | None, status: int | None = None) -> type[LLMErro
 
 
 def translate_bedrock_error(
-    err: BaseException,
-    *,
-    model_id: str | None = None,
-    region: str | None = None,
-    access_method: AccessMethod | None = None,
+    err: BaseException, **context: Unpack[ContextArgs]
 ) -> BedrockEnhancedError:
     """Translate a botocore (or any) exception into this package's hierarchy.
 
@@ -698,9 +689,7 @@ def translate_bedrock_error(
 
     Args:
         err: The exception to translate.
-        model_id: The model identifier of the request.
-        region: The region of the request.
-        access_method: How the model was reached.
+        **context: The `ErrorContext` fields of the request.
 
     Returns:
         The typed error.
@@ -716,11 +705,6 @@ def translate_bedrock_error(
     """
     if isinstance(err, BedrockEnhancedError):
         return err
-    context: dict[str, Any] = {
-        "model_id": model_id,
-        "region": region,
-        "access_method": access_method,
-    }
     if isinstance(err, ClientError):
         return _translate_client_error(err, context)
     if isinstance(err, BotoCoreError):
@@ -729,7 +713,7 @@ def translate_bedrock_error(
     return LLMError(msg, **context)
 
 
-def _translate_client_error(err: ClientError, context: dict[str, Any]) -> LLMError:
+def _translate_client_error(err: ClientError, context: ContextArgs) -> LLMError:
     # EventStreamError is a ClientError whose codes are camel-cased
     # ("throttlingException"); lower-casing covers both spellings.
     error = err.response.get("Error", {})
@@ -737,7 +721,8 @@ def _translate_client_error(err: ClientError, context: dict[str, Any]) -> LLMErr
     message = str(error.get("Message", "") or str(err))
     metadata = err.response.get("ResponseMetadata", {})
     status = metadata.get("HTTPStatusCode")
-    request_id = metadata.get("RequestId") or None
+    context = ContextArgs(**context)
+    context["request_id"] = metadata.get("RequestId") or context.get("request_id")
     error_cls = error_class_for(code, status if isinstance(status, int) else None)
     hint = _HINTS.get(error_cls, "")
     operation = err.operation_name or "request"
@@ -748,12 +733,11 @@ def _translate_client_error(err: ClientError, context: dict[str, Any]) -> LLMErr
         text,
         error_code=code or None,
         status_code=status if isinstance(status, int) else None,
-        request_id=request_id,
         **context,
     )
 
 
-def _translate_botocore_error(err: BotoCoreError, context: dict[str, Any]) -> BedrockEnhancedError:
+def _translate_botocore_error(err: BotoCoreError, context: ContextArgs) -> BedrockEnhancedError:
     if isinstance(err, (ReadTimeoutError, ConnectTimeoutError)):
         msg = f"Timed out talking to Bedrock: {err}. {_HINTS[ModelTimeoutError]}"
         return ModelTimeoutError(msg, **context)
@@ -777,12 +761,7 @@ def _translate_botocore_error(err: BotoCoreError, context: dict[str, Any]) -> Be
 
 
 @contextmanager
-def map_bedrock_errors(
-    *,
-    model_id: str | None = None,
-    region: str | None = None,
-    access_method: AccessMethod | None = None,
-) -> Iterator[None]:
+def map_bedrock_errors(**context: Unpack[ContextArgs]) -> Iterator[None]:
     """Translate botocore errors raised inside the block into typed errors.
 
     `ClientError` (including `EventStreamError`) and `BotoCoreError` are translated
@@ -790,9 +769,7 @@ def map_bedrock_errors(
     and anything else pass through untouched.
 
     Args:
-        model_id: The model identifier of the request.
-        region: The region of the request.
-        access_method: How the model was reached.
+        **context: The `ErrorContext` fields of the request.
 
     Yields:
         Nothing; wrap the boto3 call in the block.
@@ -804,6 +781,4 @@ def map_bedrock_errors(
     try:
         yield
     except (ClientError, BotoCoreError) as err:
-        raise translate_bedrock_error(
-            err, model_id=model_id, region=region, access_method=access_method
-        ) from err
+        raise translate_bedrock_error(err, **context) from err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import pickle
 
 import pytest
@@ -18,21 +19,28 @@ from botocore.exceptions import (
 from langchain_bedrock_enhanced.errors import (
     AccessDeniedError,
     BedrockEnhancedError,
+    BedrockRetryError,
     ConfigurationError,
+    ErrorContext,
     LLMError,
     ModelNotFoundError,
     ModelNotReadyError,
     ModelTimeoutError,
     ParameterValidationError,
     PermanentError,
+    ProfileRequirementError,
     RequestValidationError,
+    RetryAttempt,
     ServiceUnavailableError,
     ThrottlingError,
     TransientError,
     UnsupportedModelError,
+    error_class_for,
+    iter_causes,
     map_bedrock_errors,
     translate_bedrock_error,
 )
+from langchain_bedrock_enhanced.model_ids import AccessMethod
 
 
 def _client_error(code: str, message: str = "msg", status: int = 400) -> ClientError:
@@ -197,3 +205,87 @@ def test_errors_survive_pickling_with_their_context() -> None:
     assert type(clone) is ParameterValidationError
     assert clone.problems == (("top_k", "no"),)
     assert clone.region == "us-east-1"
+
+
+def test_iter_causes_follows_the_cause_before_the_context() -> None:
+    root = KeyError("root")
+    handled = ValueError("handled")
+    outer = RuntimeError("outer")
+    handled.__context__ = root
+    outer.__context__ = KeyError("ignored: an explicit cause wins")
+    outer.__cause__ = handled
+    assert list(iter_causes(outer)) == [outer, handled, root]
+
+
+def test_iter_causes_stops_at_a_cycle_and_at_the_limit() -> None:
+    first, second = ValueError("a"), ValueError("b")
+    first.__cause__, second.__cause__ = second, first
+    assert list(iter_causes(first)) == [first, second]
+    chain = [ValueError(str(i)) for i in range(20)]
+    for outer, inner in itertools.pairwise(chain):
+        outer.__cause__ = inner
+    assert list(iter_causes(chain[0], limit=3)) == chain[:3]
+    assert list(iter_causes(None)) == []
+
+
+def test_the_context_is_one_structure_shared_by_every_error() -> None:
+    err = ThrottlingError(
+        "slow down",
+        model_id="amazon.nova-lite-v1:0",
+        region="eu-west-1",
+        access_method=AccessMethod.REGIONAL_CRIS,
+        request_id="req-1",
+    )
+    assert err.context == ErrorContext(
+        "amazon.nova-lite-v1:0", "eu-west-1", AccessMethod.REGIONAL_CRIS, "req-1"
+    )
+    assert (err.model_id, err.region, err.access_method, err.request_id) == (
+        "amazon.nova-lite-v1:0",
+        "eu-west-1",
+        "regional_cris",
+        "req-1",
+    )
+    assert str(err).endswith("access_method=regional_cris, request_id=req-1]")
+
+
+def test_error_class_for_reads_the_code_in_either_case_then_the_status() -> None:
+    assert error_class_for("ThrottlingException") is ThrottlingError
+    assert error_class_for("throttlingException") is ThrottlingError
+    assert error_class_for("ValidationException", 503) is RequestValidationError
+    assert error_class_for("NewException", 429) is ThrottlingError
+    assert error_class_for("NewException", 502) is ServiceUnavailableError
+    assert error_class_for("NewException", 400) is LLMError
+    assert error_class_for(None) is LLMError
+
+
+def test_translation_keeps_a_caller_request_id_only_when_aws_sent_none() -> None:
+    with_id = translate_bedrock_error(_client_error("ThrottlingException"), request_id="mine")
+    assert with_id.request_id == "req-123"
+    no_id = ClientError({"Error": {"Code": "ThrottlingException"}}, "Converse")
+    assert translate_bedrock_error(no_id, request_id="mine").request_id == "mine"
+
+
+def test_the_profile_error_takes_its_request_id_from_the_error_that_revealed_it() -> None:
+    wrapped = RequestValidationError("wrapped")
+    wrapped.__cause__ = _client_error("ValidationException")
+    err = ProfileRequirementError(model_id="amazon.nova-pro-v1:0", original_error=wrapped)
+    assert err.request_id == "req-123"
+    assert isinstance(err, RequestValidationError)
+    clone = pickle.loads(pickle.dumps(err))  # noqa: S301 - our own object
+    assert (clone.request_id, clone.model_id, clone.message) == (
+        "req-123",
+        "amazon.nova-pro-v1:0",
+        err.message,
+    )
+
+
+def test_a_retry_error_lists_every_attempt_and_survives_pickling() -> None:
+    attempts = [
+        RetryAttempt("m", "us-east-1", "direct", "ThrottlingError: slow"),
+        RetryAttempt("m", "us-west-2", "regional_cris", "ServiceUnavailableError: 503"),
+    ]
+    err = BedrockRetryError(attempts)
+    assert "All 2 attempt(s) failed" in err.message
+    assert "m @ us-west-2 via regional_cris: ServiceUnavailableError: 503" in err.message
+    assert (err.model_id, err.region) == ("m", "us-east-1")
+    assert pickle.loads(pickle.dumps(err)).attempts == attempts  # noqa: S301
