@@ -40,8 +40,8 @@ from langchain_bedrock_enhanced.access import (
     ProfileRequirementError,
     regional_prefixes,
 )
-from langchain_bedrock_enhanced.model_ids import global_profile_allowed
 from langchain_bedrock_enhanced.errors import translate_bedrock_error
+from langchain_bedrock_enhanced.model_ids import global_profile_allowed
 
 DETECTOR = ProfileRequirementDetector()
 D, R, G, A = (

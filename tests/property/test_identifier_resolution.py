@@ -6,12 +6,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from langchain_bedrock_enhanced import get_all_supported_model_ids
+from langchain_bedrock_enhanced.model_ids import GEO_PREFIXES, parse_model_id, unversioned_model_id
 from langchain_bedrock_enhanced.models import (
     get_client_class_for_model,
     get_parameter_class_for_model,
 )
-from langchain_bedrock_enhanced.model_ids import parse_model_id
-from langchain_bedrock_enhanced.model_ids import GEO_PREFIXES, unversioned_model_id
 
 SUPPORTED = get_all_supported_model_ids()
 

@@ -51,6 +51,8 @@ class EchoChatModel(BaseChatModel):
     """Extra response metadata per prompt (e.g. the issue-4 keys)."""
     fail_for: Callable[[str], BaseException | None] | None = None
     """An exception to raise for a prompt, or None to answer."""
+    fail_mid_stream_for: Callable[[str], BaseException | None] | None = None
+    """An exception a stream raises after its first chunk, or None to finish it."""
     region_name: str | None = None
     """Reported in the run metadata like langchain-aws (`ls_invocation_params`)."""
 
@@ -94,7 +96,11 @@ class EchoChatModel(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         # Like Bedrock's ConverseStream: text deltas first, usage and metadata last.
         prompt, reply, metadata = self._reply(messages)
-        for word in reply.split(" "):
+        for position, word in enumerate(reply.split(" ")):
+            if position == 1 and self.fail_mid_stream_for is not None:
+                error = self.fail_mid_stream_for(prompt)
+                if error is not None:
+                    raise error
             chunk = ChatGenerationChunk(message=AIMessageChunk(content=word + " "))
             if run_manager:
                 run_manager.on_llm_new_token(chunk.text, chunk=chunk)

@@ -190,18 +190,57 @@ async def test_a_mid_stream_fault_raises_the_same_on_both_paths() -> None:
     assert [c.content for c in native_seen] == [c.content for c in sync_seen]
 
 
+class _OnTheWire:
+    """Requests a sync client has on the wire at once (sent, reply not yet read).
+
+    The first `hold` requests wait for one another before going out, so the count
+    reaches `hold` exactly when that many can be in flight together; when fewer can,
+    the wait gives up, lets every request through, and the count stays below `hold`.
+    """
+
+    def __init__(self, hold: int) -> None:
+        self.hold = hold
+        self.now = 0
+        self.most = 0
+        self._lock = threading.Lock()
+        self._full = threading.Event()
+
+    def sending(self, **_: Any) -> None:
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+            if self.now >= self.hold:
+                self._full.set()
+        if not self._full.wait(timeout=10):
+            self._full.set()
+
+    def answered(self, **_: Any) -> None:
+        with self._lock:
+            self.now -= 1
+
+
 async def test_without_aiobotocore_calls_run_in_a_pool_sized_from_the_config(
     emu: BedrockEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_async_clients, "_aiobotocore_installed", lambda: False)
-    model = make_model(emu, config=Config(max_pool_connections=24))
-    results = await asyncio.gather(*(model.ainvoke(f"q{i}") for i in range(30)))
+    # Wider than asyncio's default executor can be (32 threads): only a pool sized from
+    # the client's config puts 40 requests on the wire at once.
+    model = make_model(emu, config=Config(max_pool_connections=40))
+    on_the_wire = _OnTheWire(hold=40)
+    model.client.meta.events.register("before-send.bedrock-runtime.Converse", on_the_wire.sending)
+    model.client.meta.events.register("after-call.bedrock-runtime.Converse", on_the_wire.answered)
+
+    results = await asyncio.gather(*(model.ainvoke(f"q{i}") for i in range(50)))
     chunks = [c async for c in model.astream("stream me")]
+
     assert all(r.content for r in results)
     assert "".join(c.text for c in chunks)
-    pool = _async_clients._pools[24]
-    assert pool._max_workers == 24
-    assert {t.name.rsplit("_", 1)[0] for t in pool._threads} == {"bedrock-async"}
+    assert on_the_wire.now == 0
+    assert on_the_wire.most == 40
+    sent = runtime_requests(emu)
+    assert [(r.operation, r.status) for r in sent] == [("Converse", 200)] * 50 + [
+        ("ConverseStream", 200)
+    ]
 
 
 def test_clients_close_when_their_loop_shuts_down(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -169,31 +170,92 @@ def test_async_client_copies_the_sync_config_but_not_its_user_agent(runtime: Any
     assert "region_name" not in options
 
 
-def test_fallback_pool_is_as_wide_as_the_connection_pool(runtime: Any) -> None:
-    assert _async_clients.pool_for(runtime)._max_workers == 64
-    assert _async_clients.pool_for(object())._max_workers == 10
+class _InFlight:
+    """Requests a client is making at once, seen through botocore's own events.
+
+    The first `hold` requests wait for one another, so the count reaches `hold` exactly
+    when that many can run together; when fewer can, the wait gives up and lets all
+    through, and the count stays below `hold`.
+    """
+
+    def __init__(self, hold: int) -> None:
+        self.hold = hold
+        self.now = 0
+        self.most = 0
+        self._lock = threading.Lock()
+        self._full = threading.Event()
+
+    def started(self, **_: Any) -> None:
+        with self._lock:
+            self.now += 1
+            self.most = max(self.most, self.now)
+            if self.now >= self.hold:
+                self._full.set()
+        if not self._full.wait(timeout=10):
+            self._full.set()
+
+    def finished(self, **_: Any) -> None:
+        with self._lock:
+            self.now -= 1
 
 
-async def test_without_aiobotocore_the_call_runs_in_the_dedicated_pool(
+async def test_without_aiobotocore_as_many_calls_run_at_once_as_the_client_has_connections(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_async_clients, "_aiobotocore_installed", lambda: False)
+    # Wider than asyncio's default executor can be (32 threads): only a pool sized from
+    # the client's own config lets 40 requests run at once.
+    client = boto3.client(
+        "bedrock-runtime",
+        region_name="us-east-1",
+        config=Config(max_pool_connections=40, retries={"mode": "standard", "max_attempts": 1}),
+    )
+    in_flight = _InFlight(hold=40)
+    client.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", in_flight.started
+    )
+    client.meta.events.register("after-call.bedrock-runtime.Converse", in_flight.finished)
+    model = ClaudeEnhancedChatBedrockConverse(model=HAIKU, client=client)
+    with Stubber(client) as stub:
+        for _ in range(50):
+            stub.add_response("converse", reply(), None)
+        replies = await asyncio.gather(*(model.ainvoke(f"question {i}") for i in range(50)))
+        stub.assert_no_pending_responses()
+    assert [r.content for r in replies] == ["hi"] * 50
+    assert in_flight.now == 0
+    assert in_flight.most == 40
+
+
+async def test_without_aiobotocore_the_call_runs_in_a_pool_while_the_loop_stays_free(
     runtime: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(_async_clients, "_aiobotocore_installed", lambda: False)
     model = ClaudeEnhancedChatBedrockConverse(model=HAIKU, client=runtime)
-    seen: list[str] = []
-    real_generate = model._generate
+    sending = threading.Event()
+    released = threading.Event()
+    senders: list[threading.Thread] = []
 
-    def spy(*args: Any, **kwargs: Any) -> Any:
-        seen.append(threading.current_thread().name)
-        return real_generate(*args, **kwargs)
+    def hold_until_released(**_: Any) -> None:
+        senders.append(threading.current_thread())
+        sending.set()
+        # Only the event loop sets this: had the call blocked the loop, it never would.
+        if not released.wait(timeout=30):
+            msg = "the event loop was blocked while the request was being made"
+            raise RuntimeError(msg)
 
-    object.__setattr__(model, "_generate", spy)
+    runtime.meta.events.register(
+        "before-parameter-build.bedrock-runtime.Converse", hold_until_released
+    )
     with Stubber(runtime) as stub:
         stub.add_response("converse", reply(), None)
-        result = await agenerate_once(model, [HumanMessage("Hi")], model_id=HAIKU)
+        call = asyncio.ensure_future(agenerate_once(model, [HumanMessage("Hi")], model_id=HAIKU))
+        assert await asyncio.to_thread(sending.wait, 30)
+        released.set()
+        result = await call
         stub.assert_no_pending_responses()
     assert result.generations[0].message.content == "hi"
-    assert seen
-    assert seen[0].startswith("bedrock-async")
+    assert senders[0] is not threading.current_thread()
+    assert senders[0].name.startswith("bedrock-async")
 
 
 async def test_async_client_keeps_a_fips_endpoint_without_tripping_the_endpoint_rules() -> None:

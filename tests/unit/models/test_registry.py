@@ -29,14 +29,14 @@ from langchain_bedrock_enhanced import (
     get_all_supported_model_ids,
     register_model_family,
 )
-from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
+from langchain_bedrock_enhanced.models import _registry as discovery
 from langchain_bedrock_enhanced.models import (
     get_client_class_for_model,
     get_parameter_class_for_model,
     get_parameter_instance_for_client,
     refresh_discovery,
 )
-from langchain_bedrock_enhanced.models import _registry as discovery
+from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
 
 NOVA_LITE = "amazon.nova-lite-v1:0"
 APP_PROFILE = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456"
