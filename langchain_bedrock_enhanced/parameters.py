@@ -180,10 +180,13 @@ class BedrockModelParameters(BaseModel):
             *self._length_problems(limits, label),
         ]
         if problems:
-            raise ValueError("; ".join(problems))
+            # A ValueError to pydantic, which reports it once and without a field; the
+            # pairs it carries let `validated` name every parameter, as field errors do.
+            text = "; ".join(dict.fromkeys(text for _, text in problems))
+            raise ParameterValidationError(text, problems=problems, model_id=self.model_id)
         return self
 
-    def _sampling_problems(self, limits: ModelLimits, label: str) -> list[str]:
+    def _sampling_problems(self, limits: ModelLimits, label: str) -> list[tuple[str, str]]:
         top_k: int | None = getattr(self, "top_k", None)
         given = {
             name: value
@@ -195,32 +198,34 @@ class BedrockModelParameters(BaseModel):
             if value is not None
         }
         if limits.sampling == "none" and given:
-            return [f"{label} accepts no sampling parameters; remove {', '.join(given)}"]
-        problems: list[str] = []
+            text = f"{label} accepts no sampling parameters; remove {', '.join(given)}"
+            return [(name, text) for name in given]
+        problems: list[tuple[str, str]] = []
         if limits.sampling == "exclusive" and {"temperature", "top_p"} <= given.keys():
-            problems.append(
-                f"{label} rejects temperature together with top_p; set only one of them"
-            )
+            text = f"{label} rejects temperature together with top_p; set only one of them"
+            problems.extend([("temperature", text), ("top_p", text)])
         problems.extend(_range_problem("temperature", self.temperature, limits.temperature))
         problems.extend(_range_problem("top_p", self.top_p, limits.top_p))
         if top_k is not None and limits.top_k is None:
-            problems.append(f"{label} has no top_k; remove it")
+            problems.append(("top_k", f"{label} has no top_k; remove it"))
         elif top_k is not None and limits.top_k is not None:
             problems.extend(_range_problem("top_k", top_k, limits.top_k))
         return problems
 
-    def _length_problems(self, limits: ModelLimits, label: str) -> list[str]:
-        problems: list[str] = []
+    def _length_problems(self, limits: ModelLimits, label: str) -> list[tuple[str, str]]:
+        problems: list[tuple[str, str]] = []
         if self.max_tokens is not None and self.max_tokens > limits.max_output_tokens:
-            problems.append(
+            text = (
                 f"max_tokens={self.max_tokens} exceeds the output limit of {label} "
                 f"({limits.max_output_tokens})"
             )
+            problems.append(("max_tokens", text))
         stops = self.stop_sequences or ()
         if len(stops) > MAX_STOP_SEQUENCES:
-            problems.append(f"at most {MAX_STOP_SEQUENCES} stop sequences are accepted")
+            text = f"at most {MAX_STOP_SEQUENCES} stop sequences are accepted"
+            problems.append(("stop_sequences", text))
         if any(not stop for stop in stops):
-            problems.append("stop sequences must be non-empty strings")
+            problems.append(("stop_sequences", "stop sequences must be non-empty strings"))
         return problems
 
     def inference_config(self) -> dict[str, Any]:
@@ -343,7 +348,7 @@ class BedrockModelParameters(BaseModel):
         try:
             return cls.model_validate(dict(values))
         except ValidationError as err:
-            problems = [_describe(error) for error in err.errors()]
+            problems = [problem for error in err.errors() for problem in _describe(error)]
             model_id = values.get("model_id")
             detail = "; ".join(f"{name}: {text}" if name else text for name, text in problems)
             msg = (
@@ -408,19 +413,24 @@ def _without_path(fields: Mapping[str, Any], path: tuple[str, ...]) -> dict[str,
     return result
 
 
-def _range_problem(name: str, value: float | None, bounds: tuple[float, float]) -> list[str]:
+def _range_problem(
+    name: str, value: float | None, bounds: tuple[float, float]
+) -> list[tuple[str, str]]:
     if value is None:
         return []
     low, high = bounds
     if low <= value <= high:
         return []
-    return [f"{name}={value} is outside [{low:g}, {high:g}]"]
+    return [(name, f"{name}={value} is outside [{low:g}, {high:g}]")]
 
 
-def _describe(error: Mapping[str, Any]) -> tuple[str, str]:
+def _describe(error: Mapping[str, Any]) -> list[tuple[str, str]]:
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, ParameterValidationError):
+        return list(cause.problems)
     location = ".".join(str(part) for part in error.get("loc", ()))
     message = str(error.get("msg", "invalid value"))
     message = message.removeprefix("Value error, ")
     if error.get("type") == "extra_forbidden":
         message = "is not a parameter of this model family"
-    return location, message
+    return [(location, message)]

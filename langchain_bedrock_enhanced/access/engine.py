@@ -286,8 +286,9 @@ class AccessEngine:
         """
         plan = _Plan(self, model_id, region)
         while True:
-            iterator = open_stream(plan.before_send())
             try:
+                # Opening counts as sending: boto3's converse_stream raises here.
+                iterator = open_stream(plan.before_send())
                 first = next(iterator)
             except StopIteration:
                 on_outcome(plan.on_success())
@@ -310,8 +311,8 @@ class AccessEngine:
         """The async twin of `stream`."""
         plan = _Plan(self, model_id, region)
         while True:
-            iterator = open_stream(plan.before_send())
             try:
+                iterator = open_stream(plan.before_send())
                 first = await iterator.__anext__()
             except StopAsyncIteration:
                 on_outcome(plan.on_success())

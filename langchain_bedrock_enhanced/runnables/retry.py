@@ -43,7 +43,7 @@ from langchain_core.runnables.config import (
     get_callback_manager_for_config,
     patch_config,
 )
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, ValidationError
 from typing_extensions import override
 
 from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
@@ -264,8 +264,8 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
                 if backoff:
                     time.sleep(backoff)
                 child = patch_config(config, callbacks=run_manager.get_child(walk.tag()))
-                runnable = self._runnable_for(model_id, region)
                 try:
+                    runnable = self._runnable_for(model_id, region)
                     iterator = iter(runnable.stream(input, child, **kwargs))
                     first = next(iterator)
                 except StopIteration:
@@ -301,8 +301,8 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
                 if backoff:
                     await asyncio.sleep(backoff)
                 child = patch_config(config, callbacks=run_manager.get_child(walk.tag()))
-                runnable = self._runnable_for(model_id, region)
                 try:
+                    runnable = self._runnable_for(model_id, region)
                     iterator = runnable.astream(input, child, **kwargs).__aiter__()
                     first = await iterator.__anext__()
                 except StopAsyncIteration:
@@ -340,13 +340,12 @@ class _Walk:
             for attempt in range(1, owner.max_attempts + 1):
                 if (model_id, region) == self._skip:
                     break
-                if (
-                    owner.deadline is not None
-                    and time.monotonic() - self._started >= owner.deadline
-                ):
+                backoff = owner._backoff(attempt - 1) if attempt > 1 else None  # noqa: SLF001
+                # A backoff that would carry the attempt past the deadline is not slept.
+                starts_at = time.monotonic() - self._started + (backoff or 0.0)
+                if owner.deadline is not None and starts_at >= owner.deadline:
                     return
                 self._current = (model_id, region, attempt)
-                backoff = owner._backoff(attempt - 1) if attempt > 1 else None  # noqa: SLF001
                 yield model_id, region, backoff
 
     def tag(self) -> str:
@@ -400,12 +399,20 @@ def with_bedrock_retry(  # noqa: PLR0913 - the policy's knobs, all keyword-only
         ...     model, regions=["us-east-1", "us-west-2"], fallback_models=["amazon.nova-pro-v1:0"]
         ... )  # doctest: +SKIP
     """
-    return BedrockRetryRunnable(
-        model=model,
-        max_attempts=max_attempts,
-        regions=list(regions) if regions else None,
-        fallback_models=list(fallback_models or []),
-        backoff_base=backoff_base,
-        backoff_max=backoff_max,
-        deadline=deadline,
-    )
+    try:
+        return BedrockRetryRunnable(
+            model=model,
+            max_attempts=max_attempts,
+            regions=list(regions) if regions else None,
+            fallback_models=list(fallback_models or []),
+            backoff_base=backoff_base,
+            backoff_max=backoff_max,
+            deadline=deadline,
+        )
+    except ValidationError as err:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
+            for problem in err.errors()
+        )
+        msg = f"Invalid with_bedrock_retry settings: {problems}."
+        raise ConfigurationError(msg, model_id=model.model_id) from err
