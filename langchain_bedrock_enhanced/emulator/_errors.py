@@ -3,33 +3,18 @@
 Every text here was seen in a real Bedrock response; the reference data in
 `shared/reference/bedrock_error_messages.json` says where. Texts marked
 "emulator wording" are the few for which no verbatim sample exists.
+
+One table, `ERRORS`, gives each error code its HTTP status and default text, so
+the two can never disagree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 ERROR_TYPE_SUFFIX: Final = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
-
-STATUS_BY_CODE: Final[dict[str, int]] = {
-    "AccessDeniedException": 403,
-    "ConflictException": 400,
-    "InternalServerException": 500,
-    "ModelErrorException": 424,
-    "ModelNotReadyException": 429,
-    "ModelStreamErrorException": 424,
-    "ModelTimeoutException": 408,
-    "ResourceNotFoundException": 404,
-    "ServiceQuotaExceededException": 400,
-    "ServiceUnavailableException": 503,
-    "ThrottlingException": 429,
-    "ValidationException": 400,
-    # Not modeled by bedrock-runtime, but sent by the AWS front door.
-    "UnrecognizedClientException": 403,
-    "InvalidSignatureException": 403,
-    "MissingAuthenticationTokenException": 403,
-    "UnknownOperationException": 404,
-}
 
 # Verbatim messages.
 PROFILE_REQUIRED: Final = (
@@ -110,6 +95,7 @@ def model_id_regex_failure(model_id: str) -> str:
 
 
 # Emulator wording: no verbatim sample of these was found.
+CONFLICT: Final = "The request conflicts with the current state of the resource."
 MODEL_NOT_READY: Final = (
     "The model specified in the request is not ready to serve inference requests."
 )
@@ -125,30 +111,85 @@ SIGNATURE_MISMATCH: Final = (
 UNRECOGNIZED_CLIENT: Final = "The security token included in the request is invalid."
 MISSING_AUTH: Final = "Missing Authentication Token"
 
-DEFAULT_MESSAGES: Final[dict[str, str]] = {
-    "AccessDeniedException": ACCESS_DENIED,
-    "ConflictException": "The request conflicts with the current state of the resource.",
-    "InternalServerException": INTERNAL_SERVER,
-    "ModelErrorException": MODEL_ERROR,
-    "ModelNotReadyException": MODEL_NOT_READY,
-    "ModelStreamErrorException": MODEL_ERROR,
-    "ModelTimeoutException": MODEL_TIMEOUT,
-    "ResourceNotFoundException": END_OF_LIFE,
-    "ServiceQuotaExceededException": QUOTA_EXCEEDED,
-    "ServiceUnavailableException": UNAVAILABLE,
-    "ThrottlingException": THROTTLED_REQUESTS,
-    "ValidationException": MALFORMED_INPUT,
+
+@dataclass(frozen=True)
+class ErrorSpec:
+    """How Bedrock answers with one error code.
+
+    Example:
+        >>> spec = ERRORS["ThrottlingException"]
+        >>> spec.status, spec.message, spec.modeled
+        (429, 'Too many requests, please wait before trying again.', True)
+    """
+
+    status: int
+    """The HTTP status of the response."""
+    message: str | None
+    """The text sent when a scenario names none.
+
+    None for the codes whose senders always supply their own text (the SigV4 checks,
+    unknown routes): `default_message` answers those with the generic text, as it
+    does unknown codes.
+    """
+    modeled: bool = True
+    """Whether bedrock-runtime models the exception, so a scenario fault may raise it."""
+
+
+# Statuses: `modeled_errors_bedrock_runtime` in shared/reference/bedrock_error_messages.json
+# (botocore's bedrock-runtime service-2.json). Texts: the verbatim ones above are quoted from
+# that file's `messages`; the rest are the emulator wording marked as such.
+ERRORS: Final[Mapping[str, ErrorSpec]] = {
+    "AccessDeniedException": ErrorSpec(403, ACCESS_DENIED),
+    "ConflictException": ErrorSpec(400, CONFLICT),
+    "InternalServerException": ErrorSpec(500, INTERNAL_SERVER),
+    "ModelErrorException": ErrorSpec(424, MODEL_ERROR),
+    "ModelNotReadyException": ErrorSpec(429, MODEL_NOT_READY),
+    "ModelStreamErrorException": ErrorSpec(424, MODEL_ERROR),
+    "ModelTimeoutException": ErrorSpec(408, MODEL_TIMEOUT),
+    "ResourceNotFoundException": ErrorSpec(404, END_OF_LIFE),
+    "ServiceQuotaExceededException": ErrorSpec(400, QUOTA_EXCEEDED),
+    "ServiceUnavailableException": ErrorSpec(503, UNAVAILABLE),
+    "ThrottlingException": ErrorSpec(429, THROTTLED_REQUESTS),
+    "ValidationException": ErrorSpec(400, MALFORMED_INPUT),
+    # Not modeled by bedrock-runtime, but sent by the AWS front door.
+    "UnrecognizedClientException": ErrorSpec(403, None, modeled=False),
+    "InvalidSignatureException": ErrorSpec(403, None, modeled=False),
+    "MissingAuthenticationTokenException": ErrorSpec(403, None, modeled=False),
+    "UnknownOperationException": ErrorSpec(404, None, modeled=False),
 }
+"""Every error code the emulator sends, by code."""
+
+MODELED_CODES: Final = frozenset(code for code, spec in ERRORS.items() if spec.modeled)
+"""bedrock-runtime's modeled exceptions: the codes a scenario fault may name."""
 
 
 def status_for(code: str) -> int:
-    """The HTTP status Bedrock uses for an error code (400 for unknown codes)."""
-    return STATUS_BY_CODE.get(code, 400)
+    """The HTTP status Bedrock uses for an error code (400 for unknown codes).
+
+    Example:
+        >>> status_for("ModelTimeoutException"), status_for("NoSuchException")
+        (408, 400)
+    """
+    spec = ERRORS.get(code)
+    return 400 if spec is None else spec.status
 
 
 def default_message(code: str) -> str:
-    """The message the emulator sends for `code` when a scenario names none."""
-    return DEFAULT_MESSAGES.get(code, MALFORMED_INPUT)
+    """The message the emulator sends for `code` when a scenario names none.
+
+    Codes without a text of their own, and unknown codes, get the generic
+    "Malformed input request" text.
+
+    Example:
+        >>> default_message("ServiceUnavailableException")
+        'Bedrock is unable to process your request.'
+        >>> default_message("NoSuchException") == MALFORMED_INPUT
+        True
+    """
+    spec = ERRORS.get(code)
+    if spec is None or spec.message is None:
+        return MALFORMED_INPUT
+    return spec.message
 
 
 def stream_exception_type(code: str) -> str:
@@ -162,5 +203,10 @@ def stream_exception_type(code: str) -> str:
 
 
 def is_modeled(code: str) -> bool:
-    """Whether `code` is one of bedrock-runtime's modeled exceptions."""
-    return code in DEFAULT_MESSAGES
+    """Whether `code` is one of bedrock-runtime's modeled exceptions.
+
+    Example:
+        >>> is_modeled("ThrottlingException"), is_modeled("InvalidSignatureException")
+        (True, False)
+    """
+    return code in MODELED_CODES

@@ -153,7 +153,7 @@ class FaultRule(_Frozen):
         if self.error is not None and not _errors.is_modeled(self.error):
             msg = (
                 f"error {self.error!r} is not a bedrock-runtime modeled exception; "
-                f"expected one of {sorted(_errors.DEFAULT_MESSAGES)}"
+                f"expected one of {sorted(_errors.MODELED_CODES)}"
             )
             raise ValueError(msg)
         if self.mid_stream is not None:

@@ -3,7 +3,7 @@
 One aiohttp application serves both bedrock-runtime (`/model/...`) and the bedrock
 control plane (`/foundation-models`, `/inference-profiles`), because langchain-aws
 points both clients at one `endpoint_url`. Everything model-specific is delegated to
-the pure modules (`_world`, `_replies`, `_native`, `_faults`); this module only
+the pure modules (`_world`, `_replies`, `native`, `_faults`); this module only
 speaks HTTP the way Bedrock does.
 """
 
@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, unquote
 
 from aiohttp import web
 
-from langchain_bedrock_enhanced.emulator import _errors, _eventstream, _native, _replies
+from langchain_bedrock_enhanced.emulator import _errors, _eventstream, _replies, native
 from langchain_bedrock_enhanced.emulator._faults import (
     FaultInjector,
     FaultRule,
@@ -406,16 +406,16 @@ class EmulatorApp:
         if operation == "InvokeModel":
             self._record(call, 200)
             response = _json_response(
-                _native.native_response(
+                native.native_response(
                     model.family,
                     reply,
                     model_id=model.model_id,
                     latency_ms=latency,
-                    chat=_native.is_chat_body(model.family, body),
+                    chat=native.is_chat_body(model.family, body),
                 ),
                 call.request_id,
             )
-            response.headers.update(_native.invoke_metrics_headers(reply, latency))
+            response.headers.update(native.invoke_metrics_headers(reply, latency))
             return response
         return await self._stream(
             request, call, model, reply, body, latency=latency, rule=mid_stream
@@ -430,16 +430,18 @@ class EmulatorApp:
                 return _replies.parse_converse_request(source["converse"])
             if "invokeModel" in source:
                 try:
-                    native = base64.b64decode(source["invokeModel"].get("body", ""), validate=True)
+                    native_body = base64.b64decode(
+                        source["invokeModel"].get("body", ""), validate=True
+                    )
                 except (binascii.Error, AttributeError):
                     raise EmulatedError("ValidationException", _errors.MALFORMED_INPUT) from None
-                return _native.parse_native_request(model.family, native)
+                return native.parse_native_request(model.family, native_body)
             raise EmulatedError(
                 "ValidationException",
                 "1 validation error detected: Value null at 'input' failed to satisfy "
                 "constraint: Member must not be null",
             )
-        return _native.parse_native_request(model.family, body)
+        return native.parse_native_request(model.family, body)
 
     async def _stream(  # noqa: PLR0913 - one call's whole context
         self,
@@ -463,12 +465,12 @@ class EmulatorApp:
         else:
             frames = [
                 _eventstream.encode_chunk(chunk)
-                for chunk in _native.native_stream_chunks(
+                for chunk in native.native_stream_chunks(
                     model.family,
                     reply,
                     model_id=model.model_id,
                     latency_ms=latency,
-                    chat=_native.is_chat_body(model.family, body),
+                    chat=native.is_chat_body(model.family, body),
                 )
             ]
             headers = {
