@@ -44,7 +44,7 @@ def run(repeats: int = 5, lookups: int = 200_000) -> dict[str, float]:
         )["first_discovery_ms"]
         for _ in range(repeats)
     )
-    from langchain_bedrock_enhanced import get_client_class_for_model  # noqa: PLC0415
+    from langchain_bedrock_enhanced.models import get_client_class_for_model  # noqa: PLC0415
 
     for identifier in _IDENTIFIERS:
         get_client_class_for_model(identifier)

@@ -23,3 +23,11 @@ def test_wasted_round_trip_benchmark_counts_against_its_anchor() -> None:
     assert results["p2_wasted_round_trips_catalog_off"] == 1
     assert results["p2_wasted_round_trips_second_process"] == 0
     assert results["p2_wasted_round_trips_lc_aws"] == 3
+
+
+def test_discovery_benchmark_times_the_first_scan_and_a_cached_lookup() -> None:
+    from benchmarks import bench_discovery
+
+    results = bench_discovery.run(repeats=1, lookups=100)
+    assert results["first_discovery_ms"] > 0
+    assert results["cached_lookup_us"] > 0
