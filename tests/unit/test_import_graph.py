@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 # Low to high. A pattern names a module, or with ".*" a package and everything in it.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("identifiers", ("model_ids",)),
-    ("errors and files", ("errors", "_files")),
+    ("errors and files", ("errors.*", "_files")),
     (
         "parameters, transport, access, catalog",
         ("parameters", "_transport.*", "access.*", "catalog.*"),

@@ -1,0 +1,209 @@
+"""The one place botocore's errors become this package's: by code, then HTTP status.
+
+`translate_bedrock_error` builds the typed error, `map_bedrock_errors` translates inside
+a block, and `error_class_for` answers which class a code maps to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ProfileNotFound,
+    ReadTimeoutError,
+)
+from typing_extensions import Unpack
+
+from langchain_bedrock_enhanced.errors._tree import (
+    AccessDeniedError,
+    BedrockEnhancedError,
+    ConfigurationError,
+    ContextArgs,
+    LLMError,
+    ModelNotFoundError,
+    ModelNotReadyError,
+    ModelTimeoutError,
+    PermanentError,
+    RequestValidationError,
+    ServiceUnavailableError,
+    ThrottlingError,
+)
+
+_CODE_TO_ERROR: Mapping[str, type[LLMError]] = {
+    "throttlingexception": ThrottlingError,
+    "toomanyrequestsexception": ThrottlingError,
+    "servicequotaexceededexception": ThrottlingError,
+    "modelnotreadyexception": ModelNotReadyError,
+    "serviceunavailableexception": ServiceUnavailableError,
+    "serviceunavailable": ServiceUnavailableError,
+    "internalserverexception": ServiceUnavailableError,
+    "internalfailure": ServiceUnavailableError,
+    "modelstreamerrorexception": ServiceUnavailableError,
+    "modeltimeoutexception": ModelTimeoutError,
+    "accessdeniedexception": AccessDeniedError,
+    "unrecognizedclientexception": AccessDeniedError,
+    "invalidsignatureexception": AccessDeniedError,
+    "expiredtokenexception": AccessDeniedError,
+    "incompletesignature": AccessDeniedError,
+    "missingauthenticationtokenexception": AccessDeniedError,
+    "resourcenotfoundexception": ModelNotFoundError,
+    "validationexception": RequestValidationError,
+    "modelerrorexception": PermanentError,
+}
+
+_HINTS: Mapping[type[LLMError], str] = {
+    ThrottlingError: "Back off and retry, or raise the quota for this model.",
+    ModelNotReadyError: "Retry after a short wait.",
+    ServiceUnavailableError: "Retry, or use another region.",
+    ModelTimeoutError: "Retry, or raise the timeout in the botocore Config.",
+    AccessDeniedError: (
+        "Check the AWS credentials and that model access is granted for this model "
+        "and region in the Bedrock console."
+    ),
+    ModelNotFoundError: (
+        "Check the model ID, that the model is offered in this region, and that it "
+        "is not legacy or retired."
+    ),
+    RequestValidationError: "Fix the request; retrying it unchanged will not help.",
+}
+
+
+def error_class_for(code: str | None, status: int | None = None) -> type[LLMError]:
+    """The class an AWS error code (else its HTTP status) translates to.
+
+    Args:
+        code: The AWS error code, in either case (`ThrottlingException`, or
+            `throttlingException` from an event stream).
+        status: The HTTP status, used when the code is unknown.
+
+    Returns:
+        The most specific class; `LLMError` when neither says.
+
+    Example:
+        >>> error_class_for("throttlingException").__name__
+        'ThrottlingError'
+        >>> error_class_for("SomethingNew", 503).__name__, error_class_for(None).__name__
+        ('ServiceUnavailableError', 'LLMError')
+    """
+    found = _CODE_TO_ERROR.get((code or "").lower())
+    if found is not None:
+        return found
+    if status == 429:  # noqa: PLR2004 - HTTP Too Many Requests
+        return ThrottlingError
+    if status is not None and status >= 500:  # noqa: PLR2004 - HTTP server errors
+        return ServiceUnavailableError
+    return LLMError
+
+
+def translate_bedrock_error(
+    err: BaseException, **context: Unpack[ContextArgs]
+) -> BedrockEnhancedError:
+    """Translate a botocore (or any) exception into this package's hierarchy.
+
+    Our own errors pass through unchanged. The result does not have `__cause__` set;
+    raise it with `raise translated from err`, or use `map_bedrock_errors`.
+
+    Args:
+        err: The exception to translate.
+        **context: The `ErrorContext` fields of the request.
+
+    Returns:
+        The typed error.
+
+    Example:
+        >>> from botocore.exceptions import ClientError
+        >>> boto_err = ClientError(
+        ...     {"Error": {"Code": "ThrottlingException", "Message": "slow down"}},
+        ...     "Converse",
+        ... )
+        >>> type(translate_bedrock_error(boto_err)).__name__
+        'ThrottlingError'
+    """
+    if isinstance(err, BedrockEnhancedError):
+        return err
+    if isinstance(err, ClientError):
+        return _translate_client_error(err, context)
+    if isinstance(err, BotoCoreError):
+        return _translate_botocore_error(err, context)
+    msg = f"Unexpected error while calling Bedrock: {type(err).__name__}: {err}"
+    return LLMError(msg, **context)
+
+
+def _translate_client_error(err: ClientError, context: ContextArgs) -> LLMError:
+    # EventStreamError is a ClientError whose codes are camel-cased
+    # ("throttlingException"); lower-casing covers both spellings.
+    error = err.response.get("Error", {})
+    code = str(error.get("Code", "") or "")
+    message = str(error.get("Message", "") or str(err))
+    metadata = err.response.get("ResponseMetadata", {})
+    status = metadata.get("HTTPStatusCode")
+    context = ContextArgs(**context)
+    context["request_id"] = metadata.get("RequestId") or context.get("request_id")
+    error_cls = error_class_for(code, status if isinstance(status, int) else None)
+    hint = _HINTS.get(error_cls, "")
+    operation = err.operation_name or "request"
+    text = f"Bedrock {operation} failed with {code or 'an error'}: {message}"
+    if hint:
+        text = f"{text} {hint}"
+    return error_cls(
+        text,
+        error_code=code or None,
+        status_code=status if isinstance(status, int) else None,
+        **context,
+    )
+
+
+def _translate_botocore_error(err: BotoCoreError, context: ContextArgs) -> BedrockEnhancedError:
+    if isinstance(err, (ReadTimeoutError, ConnectTimeoutError)):
+        msg = f"Timed out talking to Bedrock: {err}. {_HINTS[ModelTimeoutError]}"
+        return ModelTimeoutError(msg, **context)
+    if isinstance(err, (EndpointConnectionError, ConnectionClosedError)):
+        msg = f"Could not reach Bedrock: {err}. {_HINTS[ServiceUnavailableError]}"
+        return ServiceUnavailableError(msg, **context)
+    if isinstance(err, (NoCredentialsError, PartialCredentialsError)):
+        msg = (
+            f"AWS credentials are missing or incomplete: {err}. Configure them with "
+            "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or an IAM role."
+        )
+        return AccessDeniedError(msg, **context)
+    if isinstance(err, NoRegionError):
+        msg = "No AWS region: pass region_name, or set AWS_REGION or AWS_DEFAULT_REGION."
+        return ConfigurationError(msg, **context)
+    if isinstance(err, ProfileNotFound):
+        msg = f"{err}. Check AWS_PROFILE / credentials_profile_name and ~/.aws/config."
+        return ConfigurationError(msg, **context)
+    msg = f"botocore failed: {type(err).__name__}: {err}"
+    return LLMError(msg, **context)
+
+
+@contextmanager
+def map_bedrock_errors(**context: Unpack[ContextArgs]) -> Iterator[None]:
+    """Translate botocore errors raised inside the block into typed errors.
+
+    `ClientError` (including `EventStreamError`) and `BotoCoreError` are translated
+    with `translate_bedrock_error` and re-raised `from` the original. Our own errors
+    and anything else pass through untouched.
+
+    Args:
+        **context: The `ErrorContext` fields of the request.
+
+    Yields:
+        Nothing; wrap the boto3 call in the block.
+
+    Example:
+        >>> with map_bedrock_errors(model_id="amazon.nova-lite-v1:0"):
+        ...     result = 1 + 1
+    """
+    try:
+        yield
+    except (ClientError, BotoCoreError) as err:
+        raise translate_bedrock_error(err, **context) from err
