@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.client import BaseClient
 
+from langchain_bedrock_enhanced._transport.request_count import count_requests_of
 from langchain_bedrock_enhanced._transport.user_agent import memoize_user_agent
 
 if TYPE_CHECKING:
@@ -237,6 +238,7 @@ async def _open_async_client(client: BaseClient) -> Any:  # noqa: ANN401 - an ai
     )
     async_client = await context.__aenter__()
     memoize_user_agent(async_client)
+    count_requests_of(async_client)
     for operation in (CONVERSE, CONVERSE_STREAM):
         # langchain-aws adds `default_headers` on the sync client's before-send; the
         # async request carries them the same way, read per call.

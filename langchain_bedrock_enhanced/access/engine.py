@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
+from langchain_bedrock_enhanced._transport.request_count import RequestCount
 from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
-from langchain_bedrock_enhanced.errors import ProfileRequirementError
+from langchain_bedrock_enhanced.errors import ProfileRequirementError, as_typed
 from langchain_bedrock_enhanced.model_ids import AccessMethod, parse_model_id
 
 if TYPE_CHECKING:
@@ -51,6 +52,18 @@ class AccessOutcome:
     def inference_profile_id(self) -> str | None:
         """The profile ID or ARN that served the call, or None for direct access."""
         return self.model_id_sent if self.inference_profile_used else None
+
+    def counted(self, requests: int) -> AccessOutcome:
+        """This outcome with `attempts` set to the HTTP requests counted, when any were.
+
+        The engine counts the requests it made; botocore's own retries beneath it
+        are only seen by counting requests on the wire (see `request_count`).
+
+        Example:
+            >>> AccessOutcome(AccessMethod.DIRECT, "m", "us-east-1", 1).counted(3).attempts
+            3
+        """
+        return replace(self, attempts=requests) if requests else self
 
     def as_metadata(self) -> dict[str, Any]:
         """The `response_metadata` keys of this outcome.
@@ -91,7 +104,7 @@ class SendAs(Generic[T]):
 
     def __call__(self, model_id: str) -> T:
         """Call `send` for `model_id`."""
-        return self._send(*self._args, **self._kwargs, model_id=model_id)
+        return self._send(*self._args, **{**self._kwargs, "model_id": model_id})
 
 
 def with_outcome(result: ChatResult, outcome: AccessOutcome) -> ChatResult:
@@ -110,17 +123,20 @@ def with_outcome(result: ChatResult, outcome: AccessOutcome) -> ChatResult:
 
 
 class FirstChunkOutcome:
-    """Puts a stream's access outcome on its first chunk only.
+    """Puts a stream's access outcome and request count on its first chunk only.
 
     Once only: merging chunks concatenates repeated string metadata. The engine
-    calls `set` just before it yields the first chunk.
+    calls `set` just before it yields the first chunk; without an engine (no outcome)
+    the first chunk still gets the count of requests sent.
     """
 
-    __slots__ = ("_outcome",)
+    __slots__ = ("_done", "_outcome", "_sent")
 
-    def __init__(self) -> None:
-        """Start with no outcome."""
+    def __init__(self, sent: RequestCount | None = None) -> None:
+        """Start with no outcome; `sent` counts the stream's requests, if given."""
         self._outcome: AccessOutcome | None = None
+        self._sent = sent
+        self._done = False
 
     def set(self, outcome: AccessOutcome) -> None:
         """Keep the outcome for the next chunk (the engine's `on_outcome`)."""
@@ -128,9 +144,14 @@ class FirstChunkOutcome:
 
     def tag(self, chunk: ChatGenerationChunk) -> ChatGenerationChunk:
         """The chunk, with the outcome in its metadata if it is the first."""
+        if self._done:
+            return chunk
+        self._done = True
+        sent = self._sent.value if self._sent is not None else 0
         if self._outcome is not None:
-            chunk.message.response_metadata.update(self._outcome.as_metadata())
-            self._outcome = None
+            chunk.message.response_metadata.update(self._outcome.counted(sent).as_metadata())
+        elif sent:
+            chunk.message.response_metadata["attempts"] = sent
         return chunk
 
 
@@ -156,9 +177,11 @@ class _Plan:
     def on_error(self, error: BaseException) -> None:
         """Move to the next candidate after a profile requirement; re-raise anything else.
 
-        A guessed profile that the region does not offer ("The provided model
-        identifier is invalid.", e.g. `jp.` where only `apac.` exists) also moves on,
-        but only while the engine is guessing: an identifier the caller gave is final.
+        An identifier the region does not know ("The provided model identifier is
+        invalid.": a guessed `jp.` where only `apac.` exists, or a bare ID the region
+        does not serve) also moves on, but only while the engine is guessing: an
+        identifier the caller gave is final. When nothing is left, the model needs a
+        profile this region does not offer: `ProfileRequirementError`, on every call.
         """
         engine = self._engine
         detector = engine.detector
@@ -167,13 +190,12 @@ class _Plan:
             engine.tracker.record_profile_requirement(self.model_id, self.region)
         else:
             engine.tracker.record_failure(self.model_id, self.region, self.method, error=error)
-            guessed_wrong = (
-                self._guessing
-                and self.method.uses_profile
-                and detector.is_invalid_model_identifier_error(error)
-            )
+            # An identifier this region does not know: a guessed profile it lacks, or
+            # a bare ID it does not serve on demand (the model may still have a
+            # profile here). Only while guessing: an identifier the caller gave is final.
+            guessed_wrong = self._guessing and detector.is_invalid_model_identifier_error(error)
             if not guessed_wrong:
-                raise error
+                self.raise_typed(error)
         self.tried.append((self.model_id_to_send, self.method))
         # Exclude what was sent, not whole methods: a guessed `jp.` profile that
         # fails still leaves `apac.` to try.
@@ -181,13 +203,15 @@ class _Plan:
             self.model_id, self.region, [sent for sent, _ in self.tried]
         )
         if not remaining:
-            if self.first_error is None:
-                raise error
+            # Every profile we could guess is unknown here, or the model refused its
+            # bare ID: either way it needs a profile this region does not offer. (Bare
+            # access is skipped without a request once a requirement was learned.)
             raise ProfileRequirementError(
                 model_id=self.model_id,
                 region=self.region,
-                original_error=self.first_error,
+                original_error=self.first_error or error,
                 tried=list(self.tried),
+                access_method=self.method,
             ) from error
         self.model_id_to_send, self.method = remaining[0]
         logger.info(
@@ -197,6 +221,20 @@ class _Plan:
             self.method.value,
             self.model_id_to_send,
         )
+
+    def raise_typed(self, error: BaseException) -> NoReturn:
+        """Raise `error` typed, with where it happened; not ours, it goes as it is."""
+        typed = as_typed(
+            error, model_id=self.model_id, region=self.region, access_method=self.method
+        )
+        if typed is error:
+            raise error
+        raise typed from error
+
+    def on_failure_after_content(self, error: BaseException) -> NoReturn:
+        """A stream broke after it yielded content: record it, never fall back."""
+        self._engine.tracker.record_failure(self.model_id, self.region, self.method, error=error)
+        self.raise_typed(error)
 
     def on_success(self) -> AccessOutcome:
         outcome = AccessOutcome(self.method, self.model_id_to_send, self.region, self.sent)
@@ -278,27 +316,36 @@ class AccessEngine:
         region: str,
         open_stream: Callable[[str], Iterator[T]],
         on_outcome: Callable[[AccessOutcome], None],
+        is_content: Callable[[T], bool] = lambda _: True,
     ) -> Iterator[T]:
-        """Yield from `open_stream(model_id_to_send)`, falling back before the first item.
+        """Yield from `open_stream(model_id_to_send)`, falling back before any content.
 
-        `on_outcome` is called once the first item has arrived (or the stream ended
-        empty), so the caller can attach the outcome to what it yields next.
+        Items before the first one with content (`is_content`), such as an empty
+        message-start chunk, are held back: until content arrives, a failure is
+        handled like a failed `run`, and nothing the caller saw is sent again. After
+        content, a failure is recorded and raised, typed; it is never re-sent.
+        `on_outcome` is called just before the first item is yielded (or when the
+        stream ends without content).
         """
         plan = _Plan(self, model_id, region)
         while True:
+            held: list[T] = []
             try:
                 # Opening counts as sending: boto3's converse_stream raises here.
                 iterator = open_stream(plan.before_send())
-                first = next(iterator)
-            except StopIteration:
-                on_outcome(plan.on_success())
-                return
+                for item in iterator:
+                    held.append(item)
+                    if is_content(item):
+                        break
             except Exception as error:  # noqa: BLE001 - classified by the plan
                 plan.on_error(error)
                 continue
             on_outcome(plan.on_success())
-            yield first
-            yield from iterator
+            yield from held
+            try:
+                yield from iterator
+            except Exception as error:  # noqa: BLE001 - after content: recorded, re-raised
+                plan.on_failure_after_content(error)
             return
 
     async def astream(
@@ -307,21 +354,27 @@ class AccessEngine:
         region: str,
         open_stream: Callable[[str], AsyncIterator[T]],
         on_outcome: Callable[[AccessOutcome], None],
+        is_content: Callable[[T], bool] = lambda _: True,
     ) -> AsyncIterator[T]:
         """The async twin of `stream`."""
         plan = _Plan(self, model_id, region)
         while True:
+            held: list[T] = []
             try:
                 iterator = open_stream(plan.before_send())
-                first = await iterator.__anext__()
-            except StopAsyncIteration:
-                on_outcome(plan.on_success())
-                return
+                async for item in iterator:
+                    held.append(item)
+                    if is_content(item):
+                        break
             except Exception as error:  # noqa: BLE001 - classified by the plan
                 plan.on_error(error)
                 continue
             on_outcome(plan.on_success())
-            yield first
-            async for item in iterator:
+            for item in held:
                 yield item
+            try:
+                async for item in iterator:
+                    yield item
+            except Exception as error:  # noqa: BLE001 - after content: recorded, re-raised
+                plan.on_failure_after_content(error)
             return

@@ -42,7 +42,7 @@ from langchain_core.outputs import ChatGeneration, LLMResult
 from typing_extensions import override
 
 from langchain_bedrock_enhanced.catalog.pricing import price_for
-from langchain_bedrock_enhanced.errors import iter_causes
+from langchain_bedrock_enhanced.errors import BedrockEnhancedError, iter_causes
 from langchain_bedrock_enhanced.model_ids import parse_model_id
 
 __all__ = [
@@ -372,6 +372,12 @@ def error_info(error: BaseException) -> ErrorInfo:
     """
     attempts: int | None = None
     for current in iter_causes(error):
+        context = getattr(current, "context", None)
+        counted = getattr(context, "attempts", None)
+        if isinstance(current, BedrockEnhancedError) and isinstance(counted, int):
+            # Requests counted on the wire for the whole call (our own errors).
+            attempts = counted
+            break
         own = getattr(current, "attempts", None)
         if isinstance(own, int) and not isinstance(own, bool):
             attempts = own

@@ -16,7 +16,8 @@ BedrockEnhancedError              root: everything this package raises
     │   ├── ThrottlingError       ThrottlingException, ServiceQuotaExceededException, 429
     │   ├── ModelNotReadyError    ModelNotReadyException
     │   ├── ServiceUnavailableError  ServiceUnavailable, InternalServer, 5xx, broken streams
-    │   └── ModelTimeoutError     ModelTimeoutException, connect and read timeouts
+    │   ├── ModelTimeoutError     ModelTimeoutException, connect and read timeouts
+    │   └── StreamInterruptedError  a stream broke after content arrived; never re-sent
     └── PermanentError            the same request will fail the same way
         ├── AccessDeniedError     AccessDeniedException, bad or expired credentials
         ├── ModelNotFoundError    ResourceNotFoundException (unknown, legacy or retired model)
@@ -45,7 +46,9 @@ Example:
 from __future__ import annotations
 
 from langchain_bedrock_enhanced.errors._translate import (
+    as_typed,
     error_class_for,
+    keeping_botocore_class,
     map_bedrock_errors,
     translate_bedrock_error,
 )
@@ -66,6 +69,7 @@ from langchain_bedrock_enhanced.errors._tree import (
     RequestValidationError,
     RetryAttempt,
     ServiceUnavailableError,
+    StreamInterruptedError,
     ThrottlingError,
     TransientError,
     UnsupportedModelError,
@@ -89,11 +93,14 @@ __all__ = [
     "RequestValidationError",
     "RetryAttempt",
     "ServiceUnavailableError",
+    "StreamInterruptedError",
     "ThrottlingError",
     "TransientError",
     "UnsupportedModelError",
+    "as_typed",
     "error_class_for",
     "iter_causes",
+    "keeping_botocore_class",
     "map_bedrock_errors",
     "translate_bedrock_error",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -36,6 +37,7 @@ from langchain_bedrock_enhanced.errors._tree import (
     RequestValidationError,
     ServiceUnavailableError,
     ThrottlingError,
+    iter_causes,
 )
 
 _CODE_TO_ERROR: Mapping[str, type[LLMError]] = {
@@ -207,3 +209,121 @@ def map_bedrock_errors(**context: Unpack[ContextArgs]) -> Iterator[None]:
         yield
     except (ClientError, BotoCoreError) as err:
         raise translate_bedrock_error(err, **context) from err
+
+
+def as_typed(err: BaseException, **context: Unpack[ContextArgs]) -> BaseException:
+    """`err` as the error the package raises: typed, yet still what it was.
+
+    A botocore error becomes an instance of both its typed class and its own botocore
+    class, with the same `.response` and `.operation_name`, so that
+    `except ThrottlingError` and `except client.exceptions.ThrottlingException` (or
+    `except ClientError`) both catch it. Our own errors come back unchanged, and
+    anything that is neither is left alone: it is not a Bedrock failure. Raise the
+    result `from err`.
+
+    Args:
+        err: The exception that escaped a call.
+        **context: The `ErrorContext` fields of the call.
+
+    Returns:
+        The error to raise.
+
+    Example:
+        >>> from botocore.exceptions import ClientError
+        >>> raw = ClientError(
+        ...     {"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "Converse"
+        ... )
+        >>> typed = as_typed(raw, model_id="amazon.nova-lite-v1:0", attempts=3)
+        >>> isinstance(typed, ThrottlingError), isinstance(typed, ClientError)
+        (True, True)
+        >>> typed.response is raw.response, typed.context.attempts
+        (True, 3)
+    """
+    if isinstance(err, BedrockEnhancedError) or not isinstance(err, (ClientError, BotoCoreError)):
+        return err
+    return keeping_botocore_class(translate_bedrock_error(err, **context), err)
+
+
+def keeping_botocore_class(
+    typed: BedrockEnhancedError, original: BaseException
+) -> BedrockEnhancedError:
+    """`typed`, made an instance of the botocore class behind `original` as well.
+
+    `original` or one of its causes is the botocore error; its class and attributes
+    (`.response`, `.operation_name`) are kept. Without one, `typed` comes back as it is.
+
+    Args:
+        typed: The error to raise.
+        original: What was raised, possibly already one of ours.
+
+    Returns:
+        The error to raise.
+
+    Example:
+        >>> from botocore.exceptions import ReadTimeoutError
+        >>> raw = ReadTimeoutError(endpoint_url="http://127.0.0.1")
+        >>> both = keeping_botocore_class(ModelTimeoutError("timed out"), raw)
+        >>> isinstance(both, ModelTimeoutError), isinstance(both, ReadTimeoutError)
+        (True, True)
+    """
+    raw = next(
+        (link for link in iter_causes(original) if isinstance(link, (ClientError, BotoCoreError))),
+        None,
+    )
+    if raw is None:
+        return typed
+    theirs = next(base for base in type(raw).__mro__ if base.__module__.startswith("botocore"))
+    dual = _dual_class(type(typed), theirs)
+    both = dual.__new__(dual)
+    both.__dict__.update(raw.__dict__)
+    both.__dict__.update(typed.__dict__)
+    both.args = typed.args
+    return both
+
+
+_DUALS: dict[tuple[type[BaseException], type[BaseException]], type[BedrockEnhancedError]] = {}
+
+
+def _dual_class(
+    ours: type[BedrockEnhancedError], theirs: type[BaseException]
+) -> type[BedrockEnhancedError]:
+    """A class deriving from ours and from the botocore class raised (cached per pair)."""
+    key = (ours, theirs)
+    found = _DUALS.get(key)
+    if found is None:
+
+        def __reduce__(self: BedrockEnhancedError) -> tuple[Any, ...]:  # noqa: N807
+            state = dict(self.__dict__)
+            return (_rebuild_dual, (ours, _importable(theirs), self.message, state))
+
+        found = type(ours.__name__, (ours, theirs), {"__reduce__": __reduce__})
+        found.__module__ = ours.__module__
+        found.__qualname__ = f"{ours.__qualname__}[{theirs.__name__}]"
+        _DUALS[key] = found
+    return found
+
+
+def _importable(cls: type[BaseException]) -> type[BaseException]:
+    """The nearest class in `cls`'s ancestry that pickle can find by name.
+
+    botocore creates each service's modeled exceptions at run time, so a pickled
+    error comes back as their importable base (`ClientError`, `EventStreamError`, ...).
+    """
+    return next(
+        base
+        for base in cls.__mro__
+        if base.__module__ == "botocore.exceptions" and issubclass(base, BaseException)
+    )
+
+
+def _rebuild_dual(
+    ours: type[BedrockEnhancedError],
+    theirs: type[BaseException],
+    message: str,
+    state: dict[str, Any],
+) -> BedrockEnhancedError:
+    dual = _dual_class(ours, theirs)
+    both = dual.__new__(dual)
+    both.__dict__.update(state)
+    both.args = (message,)
+    return both

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,6 +94,8 @@ class ErrorContext:
     """How the model was reached: direct, a regional or global profile, or an ARN."""
     request_id: str | None = None
     """The AWS request ID (`x-amzn-RequestId`), if a request was made."""
+    attempts: int | None = None
+    """HTTP requests sent for the call so far, botocore's own retries included."""
 
 
 class ContextArgs(TypedDict, total=False):
@@ -103,6 +105,7 @@ class ContextArgs(TypedDict, total=False):
     region: str | None
     access_method: AccessMethod | None
     request_id: str | None
+    attempts: int | None
 
 
 class BedrockEnhancedError(Exception):
@@ -347,6 +350,55 @@ class ModelTimeoutError(TransientError):
     """The model or the connection timed out; retry, perhaps with a longer timeout."""
 
 
+class StreamInterruptedError(TransientError):
+    """A stream failed after content reached the caller; it is never sent again.
+
+    Re-sending would repeat what the caller already has, so neither the model nor
+    `with_bedrock_retry` retries it. What arrived is kept: retry yourself with it in
+    mind, or show it as partial.
+
+    Args:
+        message: What failed.
+        text: The text received before the failure.
+        tool_call_chunks: The tool-call chunks received, as LangChain reports them.
+        usage: The token usage reported before the failure, if any.
+        error_code: The AWS error code of the failure, if any.
+        status_code: Its HTTP status, if any.
+        **context: The `ErrorContext` fields.
+
+    Example:
+        >>> err = StreamInterruptedError("broken", text="Hello, wor", model_id="m")
+        >>> err.text, isinstance(err, TransientError)
+        ('Hello, wor', True)
+    """
+
+    def __init__(  # noqa: PLR0913 - what was received, all keyword-only
+        self,
+        message: str,
+        *,
+        text: str = "",
+        tool_call_chunks: Sequence[Mapping[str, Any]] = (),
+        usage: Mapping[str, Any] | None = None,
+        error_code: str | None = None,
+        status_code: int | None = None,
+        **context: Unpack[ContextArgs],
+    ) -> None:
+        """Keep what was received, then the message and context."""
+        self.text = text
+        self.tool_call_chunks: tuple[Mapping[str, Any], ...] = tuple(tool_call_chunks)
+        self.usage = dict(usage) if usage else None
+        super().__init__(message, error_code=error_code, status_code=status_code, **context)
+
+    @override
+    def _arguments(self) -> dict[str, Any]:
+        return {
+            **super()._arguments(),
+            "text": self.text,
+            "tool_call_chunks": self.tool_call_chunks,
+            "usage": self.usage,
+        }
+
+
 class PermanentError(LLMError):
     """The same request will fail the same way; change something before retrying."""
 
@@ -496,6 +548,8 @@ class RetryAttempt:
     """The access method the engine chose for this attempt, when known."""
     outcome: str
     """`ok`, or the error's type and message."""
+    requests: int | None = None
+    """The HTTP requests this attempt sent (botocore's own retries included), if counted."""
 
     def __str__(self) -> str:
         """`model_id @ region via method: outcome`."""

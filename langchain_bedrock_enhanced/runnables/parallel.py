@@ -42,6 +42,7 @@ from langchain_core.runnables.config import merge_configs
 from tqdm.auto import tqdm
 from typing_extensions import override
 
+from langchain_bedrock_enhanced._transport.request_count import counting
 from langchain_bedrock_enhanced.callbacks.call_info import (
     UNKNOWN,
     BedrockCallInfo,
@@ -52,6 +53,7 @@ from langchain_bedrock_enhanced.callbacks.usage import sum_calls
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
     ConfigurationError,
+    as_typed,
     iter_causes,
     translate_bedrock_error,
 )
@@ -114,11 +116,14 @@ def _typed_error(exc: Exception, model: str | None, region: str | None) -> Bedro
     if isinstance(exc, BedrockEnhancedError):
         return exc
     # Translate the botocore error underneath a wrapper (langchain-aws re-raises some
-    # as ValueError), keeping the exception the caller would have seen as the cause.
+    # as ValueError), keeping its botocore class and, as the cause, the exception the
+    # caller would have seen.
     source = next(
         (link for link in iter_causes(exc) if type(link).__module__.startswith("botocore")), exc
     )
-    typed = translate_bedrock_error(source, model_id=model, region=region)
+    typed = as_typed(source, model_id=model, region=region)
+    if not isinstance(typed, BedrockEnhancedError):
+        typed = translate_bedrock_error(source, model_id=model, region=region)
     typed.__cause__ = exc
     return typed
 
@@ -131,6 +136,7 @@ def _build_result(  # noqa: PLR0913 - the pieces of one outcome
     exc: Exception | None,
     latency_s: float,
     collector: _RunCollector,
+    requests: int,
 ) -> ParallelResult:
     calls = list(collector.calls)
     model_hint, region_hint = collector.last_hints
@@ -145,19 +151,25 @@ def _build_result(  # noqa: PLR0913 - the pieces of one outcome
     error = None
     if exc is not None and context is not None:
         error = _typed_error(exc, context.model_id or model_hint, context.region or region_hint)
+    requested = model_hint or (error and error.model_id) or (last and last.model_id)
+    method = last.access_method if last else (error and error.access_method) or UNKNOWN
     return ParallelResult(
         index=index,
         input=value,
         output=output,
         error=error,
-        model_id=last.model_id if last else (error and error.model_id) or model_hint,
-        access_method=last.access_method if last else (error and error.access_method) or UNKNOWN,
+        # Grouped by the model the caller asked for, success or failure; the profile
+        # that served it is `inference_profile_id`.
+        model_id=requested or UNKNOWN,
+        access_method=str(method),
         inference_profile_id=last.inference_profile_id if last else None,
         region=last.region if last else (error and error.region) or region_hint,
         latency_s=latency_s,
         usage=totals.usage,
         cost_usd=totals.cost_usd,
-        attempts=sum(known_attempts) if known_attempts else None,
+        # Requests counted on the wire (every retry, fallback and dropped connection);
+        # what the calls reported when nothing could be counted (a stubbed client).
+        attempts=requests or (sum(known_attempts) if known_attempts else None),
         llm_calls=len(calls),
     )
 
@@ -234,10 +246,11 @@ def _run_one(
     started = time.perf_counter()
     output: Any = None
     failure: Exception | None = None
-    try:
-        output = runnable.invoke(value, run_config)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes that input's result
-        failure = exc
+    with counting() as sent:
+        try:
+            output = runnable.invoke(value, run_config)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes that input's result
+            failure = exc
     result = _build_result(
         index,
         value,
@@ -245,6 +258,7 @@ def _run_one(
         exc=failure,
         latency_s=time.perf_counter() - started,
         collector=collector,
+        requests=sent.value,
     )
     _settle(limiter, reservation, result, collector)
     return result
@@ -263,10 +277,11 @@ async def _arun_one(
     started = time.perf_counter()
     output: Any = None
     failure: Exception | None = None
-    try:
-        output = await runnable.ainvoke(value, run_config)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes that input's result
-        failure = exc
+    with counting() as sent:
+        try:
+            output = await runnable.ainvoke(value, run_config)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes that input's result
+            failure = exc
     result = _build_result(
         index,
         value,
@@ -274,6 +289,7 @@ async def _arun_one(
         exc=failure,
         latency_s=time.perf_counter() - started,
         collector=collector,
+        requests=sent.value,
     )
     _settle(limiter, reservation, result, collector)
     return result

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from typing import Any, overload
@@ -82,7 +82,10 @@ class ParallelStatistics:
     by_region: dict[str, int] = field(default_factory=dict)
     """Results per region (`"unknown"` when not known)."""
     by_model: dict[str, int] = field(default_factory=dict)
-    """Results per model identifier sent (`"unknown"` when no model was called)."""
+    """Results per model the caller asked for, failures included (`"unknown"` when no
+    model was called); the profiles that served them are in `profile_usage`."""
+    access_methods_by_model: dict[str, dict[str, int]] = field(default_factory=dict)
+    """For each model in `by_model`, its results per access method."""
     profile_usage: dict[str, int] = field(default_factory=dict)
     """Successful results per inference profile ID or ARN used."""
     errors_by_type: dict[str, int] = field(default_factory=dict)
@@ -131,6 +134,7 @@ class ParallelStatistics:
             ("inputs", str(self.total)),
             ("succeeded / failed", f"{self.succeeded} / {self.failed}"),
             ("success rate", f"{self.success_rate:.1%}"),
+            ("by model", _counts(self.by_model)),
             ("by access method", _counts(self.by_access_method)),
             ("by region", _counts(self.by_region)),
             ("profiles", _counts(self.profile_usage)),
@@ -157,6 +161,13 @@ class ParallelStatistics:
         lines = ["| Statistic | Value |", "|---|---|"]
         lines += [f"| {name} | {value} |" for name, value in rows]
         return "\n".join(lines)
+
+
+def _nested_counts(pairs: Iterable[tuple[str, str]]) -> dict[str, dict[str, int]]:
+    nested: dict[str, Counter[str]] = {}
+    for outer, inner in pairs:
+        nested.setdefault(outer, Counter())[inner] += 1
+    return {outer: dict(counts) for outer, counts in nested.items()}
 
 
 def _counts(counts: dict[str, int]) -> str:
@@ -188,6 +199,9 @@ def compute_statistics(results: Sequence[ParallelResult], wall_time_s: float) ->
         by_access_method=dict(Counter(result.access_method for result in results)),
         by_region=dict(Counter(result.region or UNKNOWN for result in results)),
         by_model=dict(Counter(result.model_id or UNKNOWN for result in results)),
+        access_methods_by_model=_nested_counts(
+            (result.model_id or UNKNOWN, result.access_method) for result in results
+        ),
         profile_usage=dict(
             Counter(
                 result.inference_profile_id

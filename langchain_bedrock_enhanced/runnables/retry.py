@@ -29,6 +29,7 @@ import random
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from botocore.config import Config
@@ -36,6 +37,7 @@ from langchain_core.callbacks import (
     AsyncCallbackManagerForChainRun,
     CallbackManagerForChainRun,
 )
+from langchain_core.messages import AIMessage
 from langchain_core.runnables import Runnable, RunnableConfig, RunnableSerializable
 from langchain_core.runnables.config import (
     ensure_config,
@@ -46,6 +48,11 @@ from langchain_core.runnables.config import (
 from pydantic import ConfigDict, Field, ValidationError
 from typing_extensions import override
 
+from langchain_bedrock_enhanced._transport.request_count import (
+    RequestCount,
+    counting,
+    open_count,
+)
 from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
@@ -54,6 +61,7 @@ from langchain_bedrock_enhanced.errors import (
     ProfileRequirementError,
     RetryAttempt,
     TransientError,
+    as_typed,
     translate_bedrock_error,
 )
 from langchain_bedrock_enhanced.factory import rebuild_model
@@ -170,15 +178,18 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
     # -------------------------------------------------------------- the policy
 
     def _classify(
-        self, error: BaseException, model_id: str, region: str
+        self, error: BaseException, model_id: str, region: str, sent: RequestCount, requests: int
     ) -> tuple[str, RetryAttempt]:
         """Return (`retry` | `next_pair`, the attempt record), or raise a permanent error."""
-        typed = translate_bedrock_error(error, model_id=model_id, region=region)
+        typed = as_typed(error, model_id=model_id, region=region)
+        if not isinstance(typed, BedrockEnhancedError):
+            typed = translate_bedrock_error(error, model_id=model_id, region=region)
         record = RetryAttempt(
             model_id,
             region,
             self._planned_method(model_id, region),
             f"{type(typed).__name__}: {typed.message}",
+            requests=requests or None,
         )
         if isinstance(typed, ProfileRequirementError):
             logger.warning(
@@ -194,6 +205,9 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
             return "next_pair", record
         if isinstance(typed, TransientError):
             return "retry", record
+        if sent.value:
+            # Every request of the call, the wrapper's earlier attempts included.
+            typed.context = replace(typed.context, attempts=sent.value)
         if typed is error:
             raise error
         raise typed from error
@@ -218,16 +232,18 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         config: RunnableConfig,
         **kwargs: Any,  # noqa: ANN401
     ) -> Any:  # noqa: ANN401
-        walk = _Walk(self)
-        for model_id, region, backoff in walk.steps():
-            if backoff:
-                time.sleep(backoff)
-            child = patch_config(config, callbacks=run_manager.get_child(walk.tag()))
-            try:
-                return self._runnable_for(model_id, region).invoke(input_, child, **kwargs)
-            except Exception as error:  # noqa: BLE001 - classified; permanent ones re-raised
-                walk.failed(error)
-        raise walk.exhausted()
+        with counting() as sent:
+            walk = _Walk(self, sent)
+            for model_id, region, backoff in walk.steps():
+                if backoff:
+                    time.sleep(backoff)
+                child = patch_config(config, callbacks=run_manager.get_child(walk.tag()))
+                try:
+                    output = self._runnable_for(model_id, region).invoke(input_, child, **kwargs)
+                    return _with_attempts(output, sent)
+                except Exception as error:  # noqa: BLE001 - classified; permanent ones re-raised
+                    walk.failed(error)
+            raise walk.exhausted()
 
     async def _ainvoke(
         self,
@@ -236,16 +252,18 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         config: RunnableConfig,
         **kwargs: Any,  # noqa: ANN401
     ) -> Any:  # noqa: ANN401
-        walk = _Walk(self)
-        for model_id, region, backoff in walk.steps():
-            if backoff:
-                await asyncio.sleep(backoff)
-            child = patch_config(config, callbacks=run_manager.get_child(walk.tag()))
-            try:
-                return await self._runnable_for(model_id, region).ainvoke(input_, child, **kwargs)
-            except Exception as error:  # noqa: BLE001
-                walk.failed(error)
-        raise walk.exhausted()
+        with counting() as sent:
+            walk = _Walk(self, sent)
+            for model_id, region, backoff in walk.steps():
+                if backoff:
+                    await asyncio.sleep(backoff)
+                child = patch_config(config, callbacks=run_manager.get_child(walk.tag()))
+                try:
+                    runnable = self._runnable_for(model_id, region)
+                    return _with_attempts(await runnable.ainvoke(input_, child, **kwargs), sent)
+                except Exception as error:  # noqa: BLE001
+                    walk.failed(error)
+            raise walk.exhausted()
 
     @override
     def stream(
@@ -258,7 +276,8 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         run_manager = get_callback_manager_for_config(config).on_chain_start(
             None, input, name=config.get("run_name") or self.get_name()
         )
-        walk = _Walk(self)
+        sent, close = open_count()
+        walk = _Walk(self, sent)
         try:
             for model_id, region, backoff in walk.steps():
                 if backoff:
@@ -274,8 +293,10 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
                 except Exception as error:  # noqa: BLE001 - before the first chunk: retryable
                     walk.failed(error)
                     continue
-                # From here on a failure propagates: a user never sees two streams.
-                yield first
+                # From here on a failure propagates: a user never sees two streams. A
+                # chat model holds back its stream until content, so a first chunk is
+                # content (or the stream's end): nothing is ever repeated.
+                yield _with_attempts(first, sent)
                 yield from iterator
                 run_manager.on_chain_end(None)
                 return
@@ -283,6 +304,8 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         except BaseException as error:
             run_manager.on_chain_error(error)
             raise
+        finally:
+            close()
 
     @override
     async def astream(
@@ -295,7 +318,8 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         run_manager = await get_async_callback_manager_for_config(config).on_chain_start(
             None, input, name=config.get("run_name") or self.get_name()
         )
-        walk = _Walk(self)
+        sent, close = open_count()
+        walk = _Walk(self, sent)
         try:
             for model_id, region, backoff in walk.steps():
                 if backoff:
@@ -311,7 +335,7 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
                 except Exception as error:  # noqa: BLE001
                     walk.failed(error)
                     continue
-                yield first
+                yield _with_attempts(first, sent)
                 async for item in iterator:
                     yield item
                 await run_manager.on_chain_end(None)
@@ -320,13 +344,29 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         except BaseException as error:
             await run_manager.on_chain_error(error)
             raise
+        finally:
+            close()
+
+
+def _with_attempts(output: Any, sent: RequestCount) -> Any:  # noqa: ANN401 - any output
+    """A chat model's message (or first chunk) reports the requests of the whole call."""
+    metadata = getattr(output, "response_metadata", None)
+    if (
+        sent.value
+        and isinstance(metadata, dict)
+        and (isinstance(output, AIMessage) or "attempts" in metadata)
+    ):
+        metadata["attempts"] = sent.value
+    return output
 
 
 class _Walk:
     """One call's walk over (model, region, attempt): what was tried and what to skip."""
 
-    def __init__(self, owner: BedrockRetryRunnable) -> None:
+    def __init__(self, owner: BedrockRetryRunnable, sent: RequestCount) -> None:
         self._owner = owner
+        self._sent = sent
+        self._sent_before = 0
         self.attempts: list[RetryAttempt] = []
         self.errors: list[BaseException] = []
         self._started = time.monotonic()
@@ -356,7 +396,11 @@ class _Walk:
         """Record a failed attempt; raise at once if the error is permanent."""
         model_id, region, _attempt = self._current
         self.errors.append(error)
-        decision, record = self._owner._classify(error, model_id, region)  # noqa: SLF001
+        requests = self._sent.value - self._sent_before
+        self._sent_before = self._sent.value
+        decision, record = self._owner._classify(  # noqa: SLF001
+            error, model_id, region, self._sent, requests
+        )
         self.attempts.append(record)
         if decision == "next_pair":
             self._skip = (model_id, region)
@@ -364,6 +408,8 @@ class _Walk:
     def exhausted(self) -> BedrockRetryError:
         """The error to raise when no attempt is left, caused by the first failure."""
         error = BedrockRetryError(self.attempts)
+        if self._sent.value:
+            error.context = replace(error.context, attempts=self._sent.value)
         error.__cause__ = self.errors[0] if self.errors else None
         return error
 

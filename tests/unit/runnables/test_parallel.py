@@ -139,7 +139,8 @@ def test_each_result_carries_what_its_call_reported() -> None:
     model = EchoChatModel(model_name=SONNET_45, metadata_for=routed)
     response = run_parallel(model, ["item 0", "item 1"], progress=False)
     profiled, direct = response
-    assert profiled.model_id == f"us.{SONNET_45}"
+    # Grouped under the model the caller asked for; the profile that served it is kept.
+    assert profiled.model_id == SONNET_45
     assert profiled.access_method == "regional_cris"
     assert profiled.inference_profile_id == f"us.{SONNET_45}"
     assert profiled.region == "us-east-1"
@@ -148,7 +149,7 @@ def test_each_result_carries_what_its_call_reported() -> None:
     assert profiled.usage.output_tokens == 3
     assert profiled.cost_usd == pytest.approx((2 * 3.3 + 3 * 16.5) / 1e6)
     assert (direct.model_id, direct.access_method, direct.region) == (
-        HAIKU_3,
+        SONNET_45,
         "direct",
         "us-west-2",
     )
@@ -201,7 +202,7 @@ def test_tokens_cost_and_attempts_add_up_over_several_model_calls_per_input() ->
     assert result.llm_calls == 2
     assert result.usage.input_tokens == 2 + 4
     assert result.attempts == 2 + 1
-    assert result.model_id == "amazon.nova-lite-v1:0"  # the last call's
+    assert result.model_id == HAIKU_3  # the last model, as the caller named it
     expected = (2 * 3.3 + 3 * 16.5) / 1e6 + (4 * 0.06 + 5 * 0.24) / 1e6
     assert result.cost_usd == pytest.approx(expected)
 
@@ -383,3 +384,16 @@ def test_result_defaults_describe_an_unknown_call() -> None:
     result = ParallelResult(index=0, input="x", output=AIMessage("y"))
     assert result.ok
     assert (result.access_method, result.region, result.attempts) == ("unknown", None, None)
+
+
+def test_failed_inputs_are_grouped_under_the_model_asked_for_with_each_access_method() -> None:
+    model = EchoChatModel(
+        model_name=SONNET_45,
+        metadata_for=routed,
+        fail_for=lambda p: throttling_error() if p.endswith(" 9") else None,
+    )
+    stats = run_parallel(model, [f"item {i}" for i in range(10)], progress=False).statistics
+    assert stats.by_model == {SONNET_45: 10}
+    assert stats.access_methods_by_model == {
+        SONNET_45: {"regional_cris": 5, "direct": 4, "unknown": 1}
+    }
