@@ -228,7 +228,9 @@ def raise_typed(
     raise typed from error
 
 
-def generate(model: Sender, send: Callable[[str], ChatResult], *, as_given: str | None) -> ChatResult:
+def generate(
+    model: Sender, send: Callable[[str], ChatResult], *, as_given: str | None
+) -> ChatResult:
     """Send one call: counted, through the engine unless `as_given`, typed on failure.
 
     Args:

@@ -42,18 +42,22 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
+from langchain_bedrock_enhanced import _sending as sending
+from langchain_bedrock_enhanced import request_checks
 from langchain_bedrock_enhanced._transport import async_capture, async_clients
 from langchain_bedrock_enhanced._transport.sessions import build_missing_clients
 from langchain_bedrock_enhanced._transport.user_agent import memoize_user_agent
 from langchain_bedrock_enhanced.access.engine import (
     AccessEngine,
-    FirstChunkOutcome,
     SendAs,
-    with_outcome,
 )
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
 from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
-from langchain_bedrock_enhanced.parameters import FAMILY_KWARGS, BedrockModelParameters
+from langchain_bedrock_enhanced.parameters import (
+    FAMILY_KWARGS,
+    BedrockModelParameters,
+    check_value_types,
+)
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -524,39 +528,106 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
 
     @override
     def _converse_params(self, **kwargs: Any) -> dict[str, Any]:
+        # Call-time values are validated like constructor values, before any request
+        # is built, and the validated values (1 becomes 1.0, a tuple a list) are sent.
+        params = super()._converse_params(**self._validated_call_values(kwargs))
+        # Tools reach the request here, from bind_tools (toolConfig) or tools=.
+        self._raise_if_rejected(request_checks.tool_config_problems(params.get("toolConfig")))
+        return params
+
+    def _validated_call_values(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """`kwargs` (camelCase, as langchain-aws passes them) with validated values.
+
+        A family validates the call's values merged with the constructor's, against
+        the model's limits. Without one, the call's values are held to the Converse
+        API's own bounds, and top_k to its type. Either way a value of the wrong type
+        (a string, a bool, a float for an int) is an error, not converted.
+
+        Raises:
+            ParameterValidationError: A call-time value is of the wrong type or out
+                of range; nothing was sent.
+        """
+        kwargs = dict(kwargs)
         top_k = kwargs.pop("topK", None)
         parameters = self._parameters
-        if parameters is None:
-            if top_k is not None:
-                kwargs["additionalModelRequestFields"] = {
-                    **(kwargs.get("additionalModelRequestFields") or {}),
-                    "top_k": top_k,
-                }
-            return super()._converse_params(**kwargs)
-        parameter_class = type(parameters)
+        layout = type(parameters) if parameters is not None else BedrockModelParameters
         invoke_fields = dict(kwargs.get("additionalModelRequestFields") or {})
-        overrides: dict[str, Any] = parameter_class.read_additional_fields(invoke_fields)
-        for camel, name in (("temperature", "temperature"), ("topP", "top_p")):
-            if kwargs.get(camel) is not None:
-                overrides[name] = kwargs[camel]
-        if kwargs.get("maxTokens") is not None:
-            overrides["max_tokens"] = kwargs["maxTokens"]
-        stop = kwargs.get("stop") or kwargs.get("stopSequences")
-        if stop:
-            overrides["stop_sequences"] = stop
-        if top_k is not None:
-            overrides["top_k"] = top_k
-        if overrides:
-            # Call-time values are validated like constructor values, before any
-            # request is built.
-            merged = {**parameters.model_dump(exclude_none=True), **overrides}
-            validated = parameter_class.validated(merged, region=self.region_name)
+        call_values = {
+            "temperature": kwargs.get("temperature"),
+            "top_p": kwargs.get("topP"),
+            "max_tokens": kwargs.get("maxTokens"),
+            # langchain-aws sends `stop or stopSequences`: an empty list is no value.
+            "stop_sequences": kwargs.get("stop") or kwargs.get("stopSequences") or None,
+            "top_k": top_k,
+        }
+        given: dict[str, Any] = {
+            **(layout.read_additional_fields(invoke_fields) if parameters is not None else {}),
+            **{name: value for name, value in call_values.items() if value is not None},
+        }
+        check_value_types(given, model_id=self.model_id, region=self.region_name)
+        inference = kwargs.get("inferenceConfig")
+        if inference:
+            # langchain-aws sends a call's inference_config as it is, in place of
+            # every other sampling value.
+            kwargs["inferenceConfig"] = layout.from_inference_config(
+                inference,
+                model_id=parameters.model_id if parameters is not None else self.model_id,
+                region=self.region_name,
+            ).inference_config()
+        if parameters is None:
+            return self._with_converse_bounds(kwargs, given)
+        if given:
+            merged = {**parameters.model_dump(exclude_none=True), **given}
+            validated = layout.validated(merged, region=self.region_name)
+            self._put_validated(kwargs, given, validated)
             fields = _deep_merge(
-                parameter_class.without_additional_fields(invoke_fields),
+                layout.without_additional_fields(invoke_fields),
                 validated.additional_model_request_fields(),
             )
             kwargs["additionalModelRequestFields"] = fields or None
-        return super()._converse_params(**kwargs)
+        return kwargs
+
+    def _with_converse_bounds(
+        self, kwargs: dict[str, Any], given: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """`kwargs` for a model no family claims: Converse's own bounds, top_k as given."""
+        general = {name: value for name, value in given.items() if name != "top_k"}
+        if general:
+            validated = BedrockModelParameters.validated(
+                {"model_id": self.model_id, **general}, region=self.region_name
+            )
+            self._put_validated(kwargs, general, validated)
+        if "top_k" in given:
+            kwargs["additionalModelRequestFields"] = {
+                **(kwargs.get("additionalModelRequestFields") or {}),
+                "top_k": given["top_k"],
+            }
+        return kwargs
+
+    @staticmethod
+    def _put_validated(
+        kwargs: dict[str, Any], given: Mapping[str, Any], validated: BedrockModelParameters
+    ) -> None:
+        """Replace the call's sampling values in `kwargs` by their validated forms."""
+        for name, camel in (("temperature", "temperature"), ("top_p", "topP")):
+            if name in given:
+                kwargs[camel] = getattr(validated, name)
+        if "max_tokens" in given:
+            kwargs["maxTokens"] = validated.max_tokens
+        if "stop_sequences" in given:
+            kwargs["stop"] = list(validated.stop_sequences or ())
+            kwargs.pop("stopSequences", None)
+
+    def _raise_if_rejected(self, problems: Sequence[request_checks.RequestProblem]) -> None:
+        """Raise one `RequestValidationError` (also a `ClientError`) for `problems`."""
+        if problems:
+            exceptions = getattr(self.client, "exceptions", None)
+            raise request_checks.request_validation_error(
+                problems,
+                botocore_class=getattr(exceptions, "ValidationException", None),
+                model_id=self.model_id,
+                region=self.request_region,
+            )
 
     @override
     def _dict_for_compat(self) -> dict[str, Any]:
@@ -568,9 +639,37 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         return super()._dict_for_compat()
 
     def _prepare_messages(self, messages: list[BaseMessage]) -> list[BaseMessage]:
-        if self.accepts_system_prompt():
-            return messages
-        return _fold_system(messages, self._folded_system)
+        prepared = (
+            messages
+            if self.accepts_system_prompt()
+            else _fold_system(messages, self._folded_system)
+        )
+        # With `raw_blocks` set, langchain-aws sends those instead of the messages.
+        if self.raw_blocks is None:
+            self._check_messages(messages, prepared)
+        return prepared
+
+    def _check_messages(self, given: list[BaseMessage], prepared: list[BaseMessage]) -> None:
+        """Raise `RequestValidationError` for messages Bedrock certainly rejects.
+
+        Problems are indexed in `given`, the list the caller passed. The first turn is
+        judged on `prepared`, as it will be sent: folding system text can add a user
+        turn.
+        """
+        problems = [
+            *request_checks.message_problems(given),
+            *request_checks.system_problems([*self._folded_system, *(self.system or ())]),
+        ]
+        first = request_checks.first_turn_problem(prepared)
+        if first is not None and first.message_index is not None:
+            # Folding drops system messages; the offending turn itself is unchanged.
+            offender = prepared[first.message_index]
+            index = next(
+                (i for i, message in enumerate(given) if message is offender),
+                first.message_index,
+            )
+            problems.insert(0, request_checks.RequestProblem(first.problem, index, first.path))
+        self._raise_if_rejected(problems)
 
     # ------------------------------------------------------------ access
 
@@ -627,16 +726,8 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         **kwargs: Any,
     ) -> ChatResult:
         prepared = self._prepare_messages(messages)
-        parent = super()._generate
-        engine = self.access_engine
-        if engine is None or "model_id" in kwargs:
-            return parent(prepared, stop, run_manager, **kwargs)
-        result, outcome = engine.run(
-            self.model_id,
-            self.request_region,
-            SendAs(parent, (prepared, stop, run_manager), kwargs),
-        )
-        return with_outcome(result, outcome)
+        send = SendAs(super()._generate, (prepared, stop, run_manager), kwargs)
+        return sending.generate(self, send, as_given=kwargs.get("model_id"))
 
     @override
     def _stream(
@@ -647,20 +738,8 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         prepared = self._prepare_messages(messages)
-        parent = super()._stream
-        engine = self.access_engine
-        if engine is None or "model_id" in kwargs:
-            yield from parent(prepared, stop, run_manager, **kwargs)
-            return
-        first_chunk = FirstChunkOutcome()
-        chunks = engine.stream(
-            self.model_id,
-            self.request_region,
-            SendAs(parent, (prepared, stop, run_manager), kwargs),
-            first_chunk.set,
-        )
-        for chunk in chunks:
-            yield first_chunk.tag(chunk)
+        open_stream = SendAs(super()._stream, (prepared, stop, run_manager), kwargs)
+        return sending.stream(self, open_stream, as_given=kwargs.get("model_id"))
 
     @override
     async def ainvoke(
@@ -688,40 +767,21 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     ) -> ChatResult:
         # Natively async through aiobotocore (or a pool sized for the concurrency),
         # with the request shaped by the sync path: see `_transport.async_capture`.
-        engine = self.access_engine
-        if engine is None or "model_id" in kwargs:
-            return await async_capture.agenerate_once(self, messages, stop, run_manager, **kwargs)
-        result, outcome = await engine.arun(
-            self.model_id,
-            self.request_region,
-            SendAs(async_capture.agenerate_once, (self, messages, stop, run_manager), kwargs),
-        )
-        return with_outcome(result, outcome)
+        send = SendAs(async_capture.agenerate_once, (self, messages, stop, run_manager), kwargs)
+        return await sending.agenerate(self, send, as_given=kwargs.get("model_id"))
 
     @override
-    async def _astream(
+    def _astream(
         self,
         messages: list[BaseMessage],
         stop: list[str] | None = None,
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
-        engine = self.access_engine
-        if engine is None or "model_id" in kwargs:
-            async for chunk in async_capture.astream_once(
-                self, messages, stop, run_manager, **kwargs
-            ):
-                yield chunk
-            return
-        first_chunk = FirstChunkOutcome()
-        chunks = engine.astream(
-            self.model_id,
-            self.request_region,
-            SendAs(async_capture.astream_once, (self, messages, stop, run_manager), kwargs),
-            first_chunk.set,
+        open_stream = SendAs(
+            async_capture.astream_once, (self, messages, stop, run_manager), kwargs
         )
-        async for chunk in chunks:
-            yield first_chunk.tag(chunk)
+        return sending.astream(self, open_stream, as_given=kwargs.get("model_id"))
 
     @classmethod
     @override

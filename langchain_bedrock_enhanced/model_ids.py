@@ -17,6 +17,35 @@ Everything but the application-profile ARN resolves here. That one needs
 `GetInferenceProfile` (see `langchain_bedrock_enhanced.models._registry`) or an explicit
 base model ID.
 
+The grammar
+-----------
+`parse_model_id` holds every identifier to this grammar, and reports any other
+string as `kind="invalid"` with a `problem` (it never raises; the registry and the
+family classes turn that into `UnsupportedModelError`):
+
+```
+model ID     := [geo "."] base [":" context]     (context only after a version)
+base         := provider "." name ["." name]... [":" version]
+provider, name := [a-z0-9-]+        version := [0-9]+        context := [0-9]+k? | mm
+ARN          := arn:aws[-*]:bedrock:<region>:<account>:<resource>/<id>
+```
+
+- No whitespace, control or other characters anywhere, and at most
+  `MAX_MODEL_ID_LENGTH` (2048) characters: botocore's bedrock-runtime service model
+  (`botocore/data/bedrock-runtime/2023-09-30/service-2.json`, shapes
+  `ConversationalModelId` and `InvokeModelIdentifier`: `min` 1, `max` 2048) and the
+  lower-case `[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63})` of its
+  foundation-model branch.
+- The version is digits or absent (`…-v1:0`, `anthropic.claude-sonnet-4-6`); a
+  context suffix follows only a version. Bedrock lists `:200k`, `:300k`, `:1000k`,
+  `:512` and `:mm` variants for provisioned throughput (`ListFoundationModels`).
+- ARNs follow the branches of the same pattern: a region of `[a-z0-9-]{1,20}`; no
+  account in a foundation-model ARN, twelve digits in every other; the resource types
+  `foundation-model`, `inference-profile`, `application-inference-profile`,
+  `provisioned-model`, `custom-model`, `custom-model-deployment`, `imported-model`,
+  `prompt`, `prompt-router` and `default-prompt-router`; and SageMaker endpoint
+  ARNs (`arn:aws:sagemaker:<region>:<account>:endpoint/<name>`).
+
 Access methods and profile prefixes
 -----------------------------------
 Bedrock serves a model in up to four ways:
@@ -47,12 +76,16 @@ Example:
     ('jp', 'apac')
     >>> profile_id("eu", "amazon.nova-pro-v1:0")
     'eu.amazon.nova-pro-v1:0'
+    >>> parse_model_id("anthropic.claude-3-haiku-20240307-v1:banana").problem
+    "the version after ':' must be digits, not 'banana'"
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -86,6 +119,13 @@ GEO_PREFIXES: frozenset[str] = frozenset(
 with low confidence about which regions serve them.
 """
 
+MAX_MODEL_ID_LENGTH = 2048
+"""The longest model identifier Bedrock accepts.
+
+botocore's bedrock-runtime service model, shapes `ConversationalModelId` (Converse,
+ConverseStream) and `InvokeModelIdentifier` (InvokeModel): `"min": 1, "max": 2048`.
+"""
+
 IdentifierKind = Literal[
     "foundation_model",
     "system_profile",
@@ -94,16 +134,34 @@ IdentifierKind = Literal[
     "custom_model",
     "imported_model",
     "other_arn",
+    "invalid",
 ]
-"""What an identifier points at."""
+"""What an identifier points at; `invalid` when it breaks the grammar."""
 
-_ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):bedrock:(?P<region>[a-z0-9-]*):(?P<account>\d*):"
-    r"(?P<resource>[a-z-]+)/(?P<rest>.+)$"
+_SEGMENT = r"[a-z0-9-]+"
+_BARE = re.compile(
+    rf"(?P<name>{_SEGMENT}(?:\.{_SEGMENT})+)"
+    r"(?::(?P<version>[0-9]+)(?::(?P<context>[0-9]+k?|mm))?)?"
 )
-# Context-window variants append a third ":"-field to a versioned ID (`…-v1:0:200k`,
-# `…-v1:0:18k`, `…-v1:0:mm`). Version fields are digits.
-_SUFFIX = re.compile(r"^(?P<base>.+?:\d+):(?P<suffix>[A-Za-z0-9]+)$")
+"""`provider.name[:version[:context]]`, matched whole (see the module docstring)."""
+# Matched whole (fullmatch) and with DOTALL, so that a trailing newline is part of
+# the resource rather than silently dropped, as `$` would.
+_ARN = re.compile(
+    r"arn:(?P<partition>aws(?:-[a-z]+)*):(?P<service>bedrock|sagemaker):"
+    r"(?P<region>[^:]*):(?P<account>[^:]*):(?P<resource>[a-z-]+)/(?P<rest>.+)",
+    re.DOTALL,
+)
+# Every character any branch of Bedrock's modelId pattern allows; "/" only in ARNs.
+_ID_CHARACTERS = frozenset(string.ascii_letters + string.digits + ".:-")
+_ARN_CHARACTERS = _ID_CHARACTERS | {"/"}
+_REGION = re.compile(r"[a-z0-9-]{1,20}")
+_ACCOUNT = re.compile(r"[0-9]{12}")
+# Bedrock's pattern for every resource ID that is not a model ID: `[a-zA-Z0-9-:.]+`.
+_RESOURCE_ID = re.compile(r"[A-Za-z0-9.:-]+")
+_RESOURCE_ID_PATTERNS: dict[str, tuple[re.Pattern[str], str]] = {
+    "custom-model": (re.compile(r"[A-Za-z0-9.:-]+/[A-Za-z0-9]+"), "a custom model (<model>/<id>)"),
+    "endpoint": (re.compile(r"[A-Za-z0-9-]+"), "a SageMaker endpoint name"),
+}
 _RESOURCE_KINDS: dict[str, IdentifierKind] = {
     "foundation-model": "foundation_model",
     "inference-profile": "system_profile",
@@ -112,6 +170,9 @@ _RESOURCE_KINDS: dict[str, IdentifierKind] = {
     "custom-model": "custom_model",
     "custom-model-deployment": "custom_model",
     "imported-model": "imported_model",
+    "prompt": "other_arn",
+    "prompt-router": "other_arn",
+    "default-prompt-router": "other_arn",
 }
 
 
@@ -130,7 +191,9 @@ class ParsedModelId:
     kind: IdentifierKind
     """What the identifier points at."""
     base_model_id: str | None
-    """The foundation model ID (no prefix, no context suffix); `None` when unknowable."""
+    """The foundation model ID (no prefix, no context suffix); `None` when unknowable.
+
+    For an invalid identifier, the identifier as given: it matches no model."""
     geo_prefix: str | None = None
     """The inference-profile prefix (`us`, `eu`, `global`, ...), if any."""
     context_suffix: str | None = None
@@ -143,17 +206,35 @@ class ParsedModelId:
     """The ARN partition (`aws`, `aws-us-gov`, `aws-cn`), if an ARN."""
     resource_id: str | None = None
     """The part after the resource type of an ARN (e.g. an application profile ID)."""
+    problem: str | None = None
+    """Why the identifier breaks the grammar; `None` when it is well formed."""
+
+    @property
+    def is_valid(self) -> bool:
+        """Whether the identifier follows the grammar Bedrock accepts.
+
+        Example:
+            >>> parse_model_id("amazon.nova-lite-v1:0 ").is_valid
+            False
+        """
+        return self.problem is None
 
     @property
     def provider(self) -> str | None:
         """The provider segment of the base model (`anthropic`, `amazon`, ...)."""
-        if self.base_model_id is None or "." not in self.base_model_id:
+        if self.problem is not None or self.base_model_id is None:
             return None
         return self.base_model_id.split(".", 1)[0]
 
     @property
     def is_arn(self) -> bool:
-        """Whether the identifier is an ARN."""
+        """Whether the identifier is an ARN.
+
+        An invalid identifier counts as one when it starts with `arn`, the test
+        langchain-aws applies before it demands an explicit `provider`.
+        """
+        if self.problem is not None:
+            return self.raw.startswith("arn")
         return self.partition is not None
 
     @property
@@ -164,17 +245,134 @@ class ParsedModelId:
         return f"{self.geo_prefix}.{self.base_model_id}"
 
 
-def _split_bare(identifier: str) -> tuple[str | None, str, str | None]:
-    """Split `[prefix.]base[:suffix]` into its three parts."""
-    prefix: str | None = None
+def _split_prefix(identifier: str) -> tuple[str | None, str]:
+    """Split `[prefix.]rest` where `prefix` is a known profile prefix and `rest` has a dot."""
     head, sep, tail = identifier.partition(".")
     if sep and head.lower() in GEO_PREFIXES and "." in tail:
-        prefix, identifier = head.lower(), tail
+        return head.lower(), tail
+    return None, identifier
+
+
+def _invalid(identifier: str, problem: str, arn: re.Match[str] | None = None) -> ParsedModelId:
+    # The base is the identifier as given: it matches no listed model, so every lookup
+    # (the registry, a family's parameter classes) fails, with the closest IDs.
+    parsed = ParsedModelId(
+        raw=identifier, kind="invalid", base_model_id=identifier, problem=problem
+    )
+    return parsed if arn is None else _with_arn_fields(parsed, arn)
+
+
+def _with_arn_fields(parsed: ParsedModelId, arn: re.Match[str]) -> ParsedModelId:
+    return dataclasses.replace(
+        parsed,
+        region=arn.group("region") or None,
+        account_id=arn.group("account") or None,
+        partition=arn.group("partition"),
+        resource_id=arn.group("rest"),
+    )
+
+
+def _bare_problem(text: str) -> str:
+    """Why `text` is not `provider.name[:version[:context]]`."""
+    name, _, rest = text.partition(":")
+    version, _, context = rest.partition(":")
+    if name.count(".") == 0:
+        return "it does not have the form provider.model[:version]"
+    if not re.fullmatch(rf"{_SEGMENT}(?:\.{_SEGMENT})+", name):
+        return (
+            "a model ID is lower-case letters, digits and '-', in dot-separated parts "
+            f"({name!r} is not)"
+        )
+    if ":" in rest and ":" in context:
+        return "it has more ':' fields than version and context suffix"
+    if not re.fullmatch("[0-9]+", version):
+        return f"the version after ':' must be digits, not {version!r}"
+    return f"{context!r} is not a context-window suffix (such as '200k')"
+
+
+def _parse_bare(identifier: str) -> ParsedModelId:
+    prefix, rest = _split_prefix(identifier)
+    match = _BARE.fullmatch(rest)
+    if match is None:
+        return _invalid(identifier, _bare_problem(rest))
+    version = match.group("version")
+    base = match.group("name") + (f":{version}" if version else "")
+    return ParsedModelId(
+        raw=identifier,
+        kind="system_profile" if prefix else "foundation_model",
+        base_model_id=base,
+        geo_prefix=prefix,
+        context_suffix=match.group("context"),
+    )
+
+
+def _arn_problem(arn: re.Match[str]) -> str | None:
+    """What breaks Bedrock's ARN pattern, apart from the model ID inside it."""
+    return _frame_problem(arn) or _account_problem(arn) or _resource_id_problem(arn)
+
+
+def _frame_problem(arn: re.Match[str]) -> str | None:
+    service, resource, region = arn.group("service", "resource", "region")
+    if service == "sagemaker":
+        if arn.group("partition") != "aws" or resource != "endpoint":
+            return "a SageMaker ARN must name an endpoint (arn:aws:sagemaker:…:endpoint/…)"
+    elif resource not in _RESOURCE_KINDS:
+        return f"the ARN names an unknown Bedrock resource type {resource!r}"
+    if not _REGION.fullmatch(region):
+        return f"the ARN's region must be 1 to 20 of a-z, 0-9 and '-', not {region!r}"
+    return None
+
+
+def _account_problem(arn: re.Match[str]) -> str | None:
+    account = arn.group("account")
+    if arn.group("resource") == "foundation-model":
+        if account:
+            return "a foundation-model ARN has no account ID (arn:aws:bedrock:<region>::…)"
+        return None
+    if not _ACCOUNT.fullmatch(account):
+        return f"the ARN's account must be 12 digits, not {account!r}"
+    return None
+
+
+def _resource_id_problem(arn: re.Match[str]) -> str | None:
+    resource, rest = arn.group("resource", "rest")
+    if resource in ("foundation-model", "inference-profile"):
+        return None  # a model or profile ID, parsed by the caller
+    pattern, what = _RESOURCE_ID_PATTERNS.get(resource, (_RESOURCE_ID, f"a {resource} ID"))
+    if pattern.fullmatch(rest):
+        return None
+    return f"{rest!r} is not {what}"
+
+
+def _parse_arn(identifier: str, arn: re.Match[str]) -> ParsedModelId:
+    problem = _arn_problem(arn)
+    if problem is not None:
+        return _invalid(identifier, problem, arn)
+    resource = arn.group("resource")
+    kind = _RESOURCE_KINDS.get(resource, "other_arn")
+    prefix: str | None = None
+    base: str | None = None
     suffix: str | None = None
-    match = _SUFFIX.match(identifier)
-    if match:
-        identifier, suffix = match.group("base"), match.group("suffix")
-    return prefix, identifier, suffix
+    if kind in ("foundation_model", "system_profile"):
+        inner = _parse_bare(arn.group("rest"))
+        if inner.problem is not None:
+            return _invalid(identifier, f"in the ARN's model ID, {inner.problem}", arn)
+        if kind == "foundation_model" and inner.geo_prefix is not None:
+            problem = "a foundation-model ARN names a model, not a profile: drop the prefix"
+            return _invalid(identifier, problem, arn)
+        prefix, base, suffix = inner.geo_prefix, inner.base_model_id, inner.context_suffix
+    parsed = ParsedModelId(
+        raw=identifier, kind=kind, base_model_id=base, geo_prefix=prefix, context_suffix=suffix
+    )
+    return _with_arn_fields(parsed, arn)
+
+
+def _first_stray_character(identifier: str) -> tuple[int, str] | None:
+    allowed = _ARN_CHARACTERS if identifier.startswith("arn:") else _ID_CHARACTERS
+    for position, character in enumerate(identifier):
+        if character not in allowed:
+            return position, character
+    return None
 
 
 # Pure and called several times per model call (selection, tracking, family
@@ -182,6 +380,11 @@ def _split_bare(identifier: str) -> tuple[str | None, str, str | None]:
 @functools.lru_cache(maxsize=4096)
 def parse_model_id(identifier: str) -> ParsedModelId:
     """Take a model identifier apart. Never raises and never calls AWS.
+
+    An identifier outside the grammar (see the module docstring) comes back with
+    `kind="invalid"`, the reason in `problem`, and the identifier itself as
+    `base_model_id`, so that it matches no model; ARN fields are filled in when the
+    ARN's frame could be read.
 
     Args:
         identifier: Any spelling Bedrock accepts (see the module docstring).
@@ -196,36 +399,37 @@ def parse_model_id(identifier: str) -> ParsedModelId:
         ...     "arn:aws:bedrock:us-east-1::foundation-model/meta.llama3-8b-instruct-v1:0"
         ... ).base_model_id
         'meta.llama3-8b-instruct-v1:0'
+        >>> parsed = parse_model_id("amazon.nova-lite-v1:0 ")
+        >>> parsed.kind, parsed.problem.split(";")[0]
+        ('invalid', "it contains ' ' at position 21")
     """
-    text = identifier.strip()
-    arn = _ARN.match(text)
-    if arn is None:
-        bare = _split_bare(text)
-        return ParsedModelId(
-            raw=identifier,
-            kind="system_profile" if bare[0] else "foundation_model",
-            base_model_id=bare[1] or None,
-            geo_prefix=bare[0],
-            context_suffix=bare[2],
+    if not identifier:
+        return _invalid(identifier, "it is empty")
+    if len(identifier) > MAX_MODEL_ID_LENGTH:
+        problem = (
+            f"it is {len(identifier):,} characters long; Bedrock accepts at most "
+            f"{MAX_MODEL_ID_LENGTH}"
         )
-    kind = _RESOURCE_KINDS.get(arn.group("resource"), "other_arn")
-    rest = arn.group("rest")
-    prefix: str | None = None
-    base: str | None = None
-    suffix: str | None = None
-    if kind in ("foundation_model", "system_profile"):
-        prefix, base, suffix = _split_bare(rest)
-    return ParsedModelId(
-        raw=identifier,
-        kind=kind,
-        base_model_id=base or None,
-        geo_prefix=prefix,
-        context_suffix=suffix,
-        region=arn.group("region") or None,
-        account_id=arn.group("account") or None,
-        partition=arn.group("partition"),
-        resource_id=rest,
-    )
+        return _invalid(identifier, problem)
+    stray = _first_stray_character(identifier)
+    if stray is not None:
+        position, character = stray
+        what = (
+            "model IDs have no whitespace, control or unprintable characters"
+            if character.isspace() or not character.isprintable()
+            else "model IDs are letters, digits, '.', ':', '-' (and '/' in ARNs)"
+        )
+        return _invalid(identifier, f"it contains {character!r} at position {position}; {what}")
+    if not identifier.startswith("arn:"):
+        return _parse_bare(identifier)
+    arn = _ARN.fullmatch(identifier)
+    if arn is None:
+        problem = (
+            "it is not a Bedrock ARN "
+            "(arn:<partition>:bedrock:<region>:<account>:<resource type>/<id>)"
+        )
+        return _invalid(identifier, problem)
+    return _parse_arn(identifier, arn)
 
 
 def base_model_id(identifier: str) -> str | None:
@@ -247,17 +451,26 @@ def base_model_id(identifier: str) -> str | None:
 def unversioned_model_id(model_id: str) -> str:
     """The versioned base before `:` (`…-v1:0` becomes `…-v1`).
 
+    Only a well-formed `:<digits>` version (and the context suffix after it) of a
+    well-formed ID is cut: `…-v1:banana` has no version to drop, so it stays whole
+    and matches no model; so does an ID past `MAX_MODEL_ID_LENGTH`.
+
     Args:
         model_id: A base model ID.
 
     Returns:
-        The part before the first `:`, or the ID unchanged when it has none.
+        The part before the version, or the ID unchanged when it has none.
 
     Example:
         >>> unversioned_model_id("amazon.nova-lite-v1:0")
         'amazon.nova-lite-v1'
+        >>> unversioned_model_id("amazon.nova-lite-v1:latest")
+        'amazon.nova-lite-v1:latest'
     """
-    return model_id.split(":", 1)[0]
+    match = _BARE.fullmatch(model_id) if len(model_id) <= MAX_MODEL_ID_LENGTH else None
+    if match is None or match.group("version") is None:
+        return model_id
+    return match.group("name")
 
 
 # ------------------------------------------------ access methods and prefixes

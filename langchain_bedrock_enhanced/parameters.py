@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -363,6 +364,45 @@ class BedrockModelParameters(BaseModel):
             ) from err
 
     @classmethod
+    def from_inference_config(
+        cls, config: object, *, model_id: str | None = None, region: str | None = None
+    ) -> BedrockModelParameters:
+        """Validate a Converse `inferenceConfig` given whole (`inference_config=` at call time).
+
+        Its values are held to the same types and limits as keyword arguments; a key
+        Converse does not define is an error too.
+
+        Args:
+            config: `{"maxTokens": ..., "temperature": ..., "topP": ..., "stopSequences": ...}`.
+            model_id: The listed model ID the values are for (its limits apply).
+            region: The region, for the error's context.
+
+        Returns:
+            The validated instance; its `inference_config()` is what to send.
+
+        Raises:
+            ParameterValidationError: A key, type or value Bedrock would refuse.
+
+        Example:
+            >>> BedrockModelParameters.from_inference_config(
+            ...     {"temperature": 1, "stopSequences": ("END",)}
+            ... ).inference_config()
+            {'temperature': 1.0, 'stopSequences': ['END']}
+        """
+        problems = _inference_config_problems(config)
+        if problems or not isinstance(config, Mapping):
+            detail = "; ".join(f"{name}: {text}" for name, text in problems)
+            msg = f"Invalid parameters for {model_id or cls.__name__}: {detail}. Nothing was sent."
+            raise ParameterValidationError(msg, problems=problems, model_id=model_id, region=region)
+        values = {
+            _INFERENCE_CONFIG_FIELDS[key]: value
+            for key, value in config.items()
+            if value is not None
+        }
+        check_value_types(values, model_id=model_id, region=region)
+        return cls.validated({"model_id": model_id, **values}, region=region)
+
+    @classmethod
     def from_chat_model(cls, chat: Any, model_id: str) -> BedrockModelParameters:  # noqa: ANN401 - any ChatBedrockConverse
         """Validate a chat model's sampling fields and family request fields for `model_id`.
 
@@ -393,6 +433,113 @@ class BedrockModelParameters(BaseModel):
             **cls.read_additional_fields(fields),
         }
         return cls.validated(values, region=getattr(chat, "region_name", None))
+
+
+def value_type_problems(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The values whose type Bedrock would refuse, however the model's limits read.
+
+    Pydantic converts leniently (`"0.5"` to 0.5, `True` to 1.0, `1.0` to 1), which
+    suits values a `ChatBedrockConverse` field has already parsed, but not values
+    given at call time, which would be sent as they are. These are the types of
+    botocore's `InferenceConfiguration` shapes, except that a bool is no number (it
+    is an `int` to Python and to botocore, and `true` to Bedrock, which rejects it).
+
+    Args:
+        values: Values by field name (`temperature`, `top_p`, `max_tokens`,
+            `stop_sequences`, `top_k`); `None` and other names are skipped.
+
+    Returns:
+        One `(field, explanation)` pair per value of the wrong type.
+
+    Example:
+        >>> for problem in value_type_problems({"temperature": "0.5", "max_tokens": 1.0}):
+        ...     print(problem)
+        ('temperature', "expected a number, got str '0.5'")
+        ('max_tokens', 'expected an int, got float 1.0')
+    """
+    problems: list[tuple[str, str]] = []
+    for name, value in values.items():
+        problem = None if value is None else _type_problem(name, value)
+        if problem is not None:
+            problems.append((name, problem))
+    return problems
+
+
+def check_value_types(
+    values: Mapping[str, Any], *, model_id: str | None = None, region: str | None = None
+) -> None:
+    """Raise `ParameterValidationError` when a value has a type Bedrock refuses.
+
+    Args:
+        values: Values by field name, as for `value_type_problems`.
+        model_id: The model, for the message and the error's context.
+        region: The region, for the error's context.
+
+    Raises:
+        ParameterValidationError: Naming every value of the wrong type.
+
+    Example:
+        >>> check_value_types({"temperature": True}, model_id="amazon.nova-lite-v1:0")
+        Traceback (most recent call last):
+        ...
+        langchain_bedrock_enhanced.errors.ParameterValidationError: Invalid parameters ...
+    """
+    problems = value_type_problems(values)
+    if not problems:
+        return
+    detail = "; ".join(f"{name}: {text}" for name, text in problems)
+    msg = (
+        f"Invalid parameters for {model_id or 'this call'}: {detail}. Nothing was sent to Bedrock."
+    )
+    raise ParameterValidationError(msg, problems=problems, model_id=model_id, region=region)
+
+
+_INFERENCE_CONFIG_FIELDS = {
+    "maxTokens": "max_tokens",
+    "temperature": "temperature",
+    "topP": "top_p",
+    "stopSequences": "stop_sequences",
+}
+"""botocore's `InferenceConfiguration` members, and the fields they fill."""
+_NUMBERS = ("temperature", "top_p")
+_INTEGERS = ("max_tokens", "top_k")
+
+
+def _inference_config_problems(config: object) -> list[tuple[str, str]]:
+    if not isinstance(config, Mapping):
+        return [("inference_config", f"expected a mapping, got {_shown(config)}")]
+    known = ", ".join(_INFERENCE_CONFIG_FIELDS)
+    return [
+        (f"inference_config.{key}", f"is not a field of Converse inferenceConfig ({known})")
+        for key in config
+        if key not in _INFERENCE_CONFIG_FIELDS
+    ]
+
+
+def _type_problem(name: str, value: object) -> str | None:
+    if name in _NUMBERS:
+        # botocore's float shapes take float, int and Decimal.
+        if isinstance(value, bool) or not isinstance(value, (float, int, Decimal)):
+            return f"expected a number, got {_shown(value)}"
+    elif name in _INTEGERS:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return f"expected an int, got {_shown(value)}"
+    elif name == "stop_sequences":
+        if not isinstance(value, (list, tuple)):
+            return f"expected a list of strings, got {_shown(value)}"
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                return f"expected a list of strings; item {index} is {_shown(item)}"
+    return None
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    if len(text) > 40:  # noqa: PLR2004 - enough to recognise a value
+        text = f"{text[:37]}..."
+    if isinstance(value, bool):
+        return f"bool {text} (a bool is not a number)"
+    return f"{type(value).__name__} {text}"
 
 
 def _without_path(fields: Mapping[str, Any], path: tuple[str, ...]) -> dict[str, Any]:

@@ -306,6 +306,9 @@ def resolve_model(
         if cached is not None:
             return cached
     parsed = parse_model_id(model_id)
+    for identifier in (model_id, base_model_id):
+        if identifier is not None:
+            _raise_if_malformed(identifier, registry, parsed.region)
     base = base_model_id or parsed.base_model_id
     if base is None and parsed.kind == "application_profile":
         base = _base_from_inference_profile(model_id, bedrock_client, parsed.region)
@@ -324,6 +327,49 @@ def resolve_model(
             registry.cache.clear()
         registry.cache[model_id] = match
     return match
+
+
+# Longer identifiers are shown cut short in messages (the rest is junk anyway).
+_SHOWN_LENGTH = 120
+
+
+def _raise_if_malformed(identifier: str, registry: _Registry, region: str | None) -> None:
+    """Raise `UnsupportedModelError` for an identifier outside Bedrock's grammar."""
+    problem = parse_model_id(identifier).problem
+    if problem is None:
+        return
+    shown = identifier
+    if len(identifier) > _SHOWN_LENGTH:
+        shown = f"{identifier[:_SHOWN_LENGTH]}… ({len(identifier):,} characters)"
+    closest = UnsupportedModelError.for_model(
+        shown, registry.exact, lookup_key=_closest_reading(identifier, registry.exact)
+    ).suggestions
+    hint = (
+        f" Closest supported IDs: {', '.join(closest)}."
+        if closest
+        else " Run get_all_supported_model_ids() to list the supported IDs."
+    )
+    msg = (
+        f"Model ID {shown!r} is not a valid Bedrock model identifier: {problem}.{hint} "
+        "Model IDs read provider.model[:version[:context]] (e.g. "
+        "'anthropic.claude-3-haiku-20240307-v1:0'), optionally after a geo or global "
+        "profile prefix ('us.', 'global.'), or are Bedrock ARNs. Nothing was sent."
+    )
+    raise UnsupportedModelError(msg, suggestions=closest, model_id=shown, region=region)
+
+
+def _closest_reading(identifier: str, supported: Iterable[str]) -> str:
+    """What the caller probably meant, to compare with the supported IDs.
+
+    Stray characters go, an ARN's model ID or profile is read from its end, and the
+    text is cut to the longest supported ID, so trailing junk does not drown the match.
+    """
+    kept = "".join(ch for ch in identifier if ch.isascii() and (ch.isalnum() or ch in ".:-/"))
+    tail = kept.rsplit("/", 1)[-1]
+    parsed = parse_model_id(tail)
+    reading = parsed.base_model_id if parsed.is_valid and parsed.base_model_id else tail
+    longest = max((len(model_id) for model_id in supported), default=len(reading))
+    return reading[:longest]
 
 
 def _base_from_inference_profile(

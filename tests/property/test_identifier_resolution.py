@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+import pytest
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from langchain_bedrock_enhanced import get_all_supported_model_ids
-from langchain_bedrock_enhanced.model_ids import GEO_PREFIXES, parse_model_id, unversioned_model_id
+from langchain_bedrock_enhanced import UnsupportedModelError, get_all_supported_model_ids
+from langchain_bedrock_enhanced.model_ids import (
+    GEO_PREFIXES,
+    MAX_MODEL_ID_LENGTH,
+    parse_model_id,
+    unversioned_model_id,
+)
 from langchain_bedrock_enhanced.models import (
     get_client_class_for_model,
     get_parameter_class_for_model,
@@ -81,4 +87,75 @@ def test_a_new_minor_version_falls_back_to_the_versioned_base(base: str, minor: 
 
 @given(identifier=st.text(max_size=80))
 def test_parsing_never_raises(identifier: str) -> None:
+    parse_model_id(identifier)
+
+
+# The grammar: every spelling above is well formed; damage to one never is ------
+
+# Characters no model ID holds: whitespace, controls, and printable strays.
+strays = st.one_of(
+    st.sampled_from([" ", "\n", "\t", "\r", "\x00", "\x7f", "\u00a0", "\u2028"]),
+    st.sampled_from(list("!\"#$%&'()*+,;<=>?@[\\]^`{|}~_é")),
+)
+junk_versions = st.from_regex(r"[a-z][a-z0-9]{0,8}", fullmatch=True)
+
+
+@st.composite
+def malformed(draw: st.DrawFn, base: str) -> str:
+    """A spelling of `base` with one thing Bedrock rejects."""
+    identifier = draw(spellings(base))
+    damage = draw(st.sampled_from(["stray", "version", "length"]))
+    if damage == "stray":
+        position = draw(st.integers(0, len(identifier)))
+        return identifier[:position] + draw(strays) + identifier[position:]
+    if damage == "version":
+        return f"{unversioned_model_id(base)}:{draw(junk_versions)}"
+    return identifier + "0" * (MAX_MODEL_ID_LENGTH + 1 - len(identifier))
+
+
+@given(data=st.data(), base=arbitrary_ids)
+def test_every_spelling_of_any_model_is_well_formed(data: st.DataObject, base: str) -> None:
+    assert parse_model_id(data.draw(spellings(base))).problem is None
+
+
+@given(data=st.data(), base=arbitrary_ids)
+def test_a_damaged_spelling_is_invalid_and_names_no_model(data: st.DataObject, base: str) -> None:
+    identifier = data.draw(malformed(base))
+    parsed = parse_model_id(identifier)
+    assert parsed.kind == "invalid"
+    assert parsed.problem
+    assert parsed.base_model_id == identifier
+    assert parsed.provider is None
+
+
+@given(data=st.data(), base=supported_ids)
+def test_a_damaged_spelling_of_a_supported_model_is_unsupported_with_suggestions(
+    data: st.DataObject, base: str
+) -> None:
+    identifier = data.draw(malformed(base))
+    with pytest.raises(UnsupportedModelError) as info:
+        get_client_class_for_model(identifier)
+    assert info.value.suggestions
+    assert set(info.value.suggestions) <= set(SUPPORTED)
+    assert "is not a valid Bedrock model identifier" in info.value.message
+
+
+# Each example builds a model (boto3 clients, no I/O); a few dozen suffice.
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), base=supported_ids)
+def test_a_family_constructor_rejects_a_damaged_spelling_of_its_own_model(
+    data: st.DataObject, base: str
+) -> None:
+    family = get_client_class_for_model(base)
+    identifier = data.draw(malformed(base))
+    with pytest.raises(UnsupportedModelError):
+        family(model=identifier, region_name="us-east-1")
+
+
+def test_every_supported_model_id_is_well_formed() -> None:
+    assert [model_id for model_id in SUPPORTED if not parse_model_id(model_id).is_valid] == []
+
+
+@given(identifier=st.text(min_size=MAX_MODEL_ID_LENGTH - 2, max_size=MAX_MODEL_ID_LENGTH + 40))
+def test_parsing_long_text_never_raises(identifier: str) -> None:
     parse_model_id(identifier)

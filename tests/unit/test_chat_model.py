@@ -12,7 +12,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 from langchain_aws import ChatBedrockConverse
 from langchain_core.load import dumpd, load
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 
 from langchain_bedrock_enhanced import (
@@ -22,6 +22,7 @@ from langchain_bedrock_enhanced import (
     MistralEnhancedChatBedrockConverse,
     NovaEnhancedChatBedrockConverse,
     ParameterValidationError,
+    RequestValidationError,
     UnsupportedModelError,
 )
 
@@ -305,3 +306,203 @@ def test_invocation_params_are_langchain_cores_and_a_dict_override_still_counts(
 
     overriding = Overriding(model="amazon.nova-lite-v1:0", region_name="us-east-1")
     assert overriding._get_invocation_params()["extra"] == 1
+
+
+# Bad input: typed, and before the network ---------------------------------------
+
+HAIKU_3 = "anthropic.claude-3-haiku-20240307-v1:0"
+WRONG_TYPES = [
+    {"temperature": "0.5"},
+    {"temperature": True},
+    {"top_p": False},
+    {"max_tokens": 1.0},
+    {"max_tokens": True},
+    {"top_k": True},
+    {"top_k": "3"},
+    {"stop": "END"},
+    {"stop": [1]},
+    {"stop_sequences": "END"},
+    {"inference_config": {"temperature": "0.5"}},
+]
+
+
+def sent_requests(runtime: Any) -> list[dict[str, Any]]:
+    """The parameters of every Converse call the client builds, as botocore sees them."""
+    seen: list[dict[str, Any]] = []
+    runtime.meta.events.register(
+        "provide-client-params.bedrock-runtime.Converse",
+        lambda params, **_: seen.append(params),
+    )
+    return seen
+
+
+@pytest.mark.parametrize("values", WRONG_TYPES, ids=str)
+@pytest.mark.parametrize(
+    "model_class", [ClaudeEnhancedChatBedrockConverse, EnhancedChatBedrockConverse]
+)
+def test_call_time_values_of_the_wrong_type_raise_before_any_request(
+    runtime: Any, model_class: type[EnhancedChatBedrockConverse], values: dict[str, Any]
+) -> None:
+    model = model_class(model=HAIKU_3, client=runtime)
+    with Stubber(runtime) as stub, pytest.raises(ParameterValidationError) as info:
+        model.invoke("hello", **values)
+    stub.assert_no_pending_responses()
+    assert info.value.problems
+    assert info.value.model_id == HAIKU_3
+
+
+def test_a_family_reads_its_own_values_from_call_time_request_fields_too(runtime: Any) -> None:
+    model = NovaEnhancedChatBedrockConverse(model="us.amazon.nova-lite-v1:0", client=runtime)
+    with Stubber(runtime) as stub, pytest.raises(ParameterValidationError) as info:
+        model.invoke("hello", additional_model_request_fields={"inferenceConfig": {"topK": 2.0}})
+    stub.assert_no_pending_responses()
+    assert [name for name, _ in info.value.problems] == ["top_k"]
+
+
+def test_the_validated_values_are_what_the_request_carries(runtime: Any) -> None:
+    model = ClaudeEnhancedChatBedrockConverse(model=HAIKU_3, client=runtime)
+    seen = sent_requests(runtime)
+    with Stubber(runtime) as stub:
+        stub.add_response("converse", reply())
+        model.invoke("hello", temperature=1, max_tokens=100, stop=("END",), top_k=5)
+    (params,) = seen
+    assert params["inferenceConfig"] == {
+        "maxTokens": 100,
+        "temperature": 1.0,
+        "stopSequences": ["END"],
+    }
+    assert type(params["inferenceConfig"]["temperature"]) is float
+    assert params["additionalModelRequestFields"] == {"top_k": 5}
+
+
+def test_without_a_family_call_time_values_are_held_to_the_converse_bounds(
+    runtime: Any,
+) -> None:
+    model = EnhancedChatBedrockConverse(model="cohere.command-r-v1:0", client=runtime)
+    with Stubber(runtime) as stub:
+        for values in ({"temperature": 1.5}, {"top_p": -0.1}, {"max_tokens": 0}, {"stop": [""]}):
+            with pytest.raises(ParameterValidationError):
+                model.invoke("hello", **values)
+        stub.assert_no_pending_responses()
+
+
+def test_without_a_family_good_call_time_values_are_sent_converted(runtime: Any) -> None:
+    model = EnhancedChatBedrockConverse(model="cohere.command-r-v1:0", client=runtime)
+    seen = sent_requests(runtime)
+    with Stubber(runtime) as stub:
+        stub.add_response("converse", reply())
+        model.invoke("hello", temperature=1, stop_sequences=("END",), top_k=3)
+    (params,) = seen
+    assert params["inferenceConfig"] == {"temperature": 1.0, "stopSequences": ["END"]}
+    assert params["additionalModelRequestFields"] == {"top_k": 3}
+
+
+def test_a_call_time_inference_config_is_validated_and_sent_in_camel_case(runtime: Any) -> None:
+    model = ClaudeEnhancedChatBedrockConverse(model=HAIKU_3, client=runtime, temperature=0.2)
+    seen = sent_requests(runtime)
+    with Stubber(runtime) as stub:
+        with pytest.raises(ParameterValidationError):
+            model.invoke("hello", inference_config={"max_tokens": 5000})
+        with pytest.raises(ParameterValidationError):
+            model.invoke("hello", inference_config={"top_k": 5})
+        stub.add_response("converse", reply())
+        model.invoke("hello", inference_config={"max_tokens": 10, "temperature": 1})
+    (params,) = seen
+    # langchain-aws sends a whole inference_config in place of the model's values.
+    assert params["inferenceConfig"] == {"maxTokens": 10, "temperature": 1.0}
+
+
+def test_messages_bedrock_rejects_raise_request_validation_error_before_any_request(
+    runtime: Any,
+) -> None:
+    model = ClaudeEnhancedChatBedrockConverse(model=HAIKU_3, client=runtime)
+    with Stubber(runtime) as stub:
+        with pytest.raises(RequestValidationError) as surrogate:
+            model.invoke([HumanMessage("fine"), AIMessage("ok"), HumanMessage("a\ud800b")])
+        with pytest.raises(RequestValidationError) as first_turn:
+            model.invoke([SystemMessage("Be brief."), AIMessage("Hello"), HumanMessage("Hi")])
+        stub.assert_no_pending_responses()
+    assert "messages[2].content: contains a lone surrogate" in surrogate.value.message
+    assert "messages[1]: the conversation starts with an AIMessage" in first_turn.value.message
+    assert (surrogate.value.model_id, surrogate.value.region) == (HAIKU_3, "us-east-1")
+    # Still caught where langchain-aws raised Bedrock's ValidationException.
+    assert isinstance(surrogate.value, runtime.exceptions.ValidationException)
+
+
+def test_a_lone_surrogate_in_the_system_field_is_caught_too(runtime: Any) -> None:
+    model = ClaudeEnhancedChatBedrockConverse(
+        model=HAIKU_3, client=runtime, system=["Be \udc00brief."]
+    )
+    with Stubber(runtime) as stub, pytest.raises(RequestValidationError) as info:
+        model.invoke("hello")
+    stub.assert_no_pending_responses()
+    assert "system[0]: contains a lone surrogate" in info.value.message
+
+
+def test_folding_system_text_decides_the_first_turn_and_indices_stay_the_callers(
+    runtime: Any,
+) -> None:
+    # Mixtral takes no system prompt: the text becomes a first user turn when none exists.
+    model = MistralEnhancedChatBedrockConverse(
+        model="mistral.mixtral-8x7b-instruct-v0:1", client=runtime
+    )
+    with Stubber(runtime) as stub:
+        stub.add_response("converse", reply())
+        model.invoke([SystemMessage("Be terse."), AIMessage("Hello")])
+        with pytest.raises(RequestValidationError) as info:
+            model.invoke([SystemMessage("Be terse."), AIMessage("Hello"), HumanMessage("Hi")])
+        stub.assert_no_pending_responses()
+    assert "messages[1]: the conversation starts with an AIMessage" in info.value.message
+
+
+def test_raw_blocks_replace_the_messages_so_the_messages_are_not_checked(runtime: Any) -> None:
+    raw = [{"role": "user", "content": [{"text": "Hi"}]}]
+    model = ClaudeEnhancedChatBedrockConverse(model=HAIKU_3, client=runtime, raw_blocks=raw)
+    with Stubber(runtime) as stub:
+        expected = {"modelId": HAIKU_3, "messages": raw, "system": [], "inferenceConfig": ANY}
+        stub.add_response("converse", reply(), expected)
+        model.invoke([AIMessage("ignored \ud800")])
+        stub.assert_no_pending_responses()
+
+
+def test_tools_bedrock_rejects_raise_request_validation_error_before_any_request(
+    runtime: Any,
+) -> None:
+    model = ClaudeEnhancedChatBedrockConverse(model=HAIKU_3, client=runtime)
+    bad_name = {"name": "get weather", "description": "d", "input_schema": {"type": "object"}}
+    bad_schema = {"toolSpec": {"name": "ok", "inputSchema": {"json": ["not", "an", "object"]}}}
+    with Stubber(runtime) as stub:
+        with pytest.raises(RequestValidationError) as name:
+            model.bind_tools([bad_name]).invoke("hello")
+        with pytest.raises(RequestValidationError) as schema:
+            model.invoke("hello", tools=[bad_schema])
+        stub.assert_no_pending_responses()
+    assert "toolConfig.tools[0].toolSpec.name: tool name 'get weather'" in name.value.message
+    assert "toolConfig.tools[0].toolSpec.inputSchema.json" in schema.value.message
+
+
+def test_good_tools_and_structured_output_still_go_through(runtime: Any) -> None:
+    model = ClaudeEnhancedChatBedrockConverse(model=HAIKU_3, client=runtime)
+    seen = sent_requests(runtime)
+    with Stubber(runtime) as stub:
+        stub.add_response("converse", reply())
+        model.bind_tools([Weather]).invoke("hello")
+    (params,) = seen
+    assert params["toolConfig"]["tools"][0]["toolSpec"]["name"] == "Weather"
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        f"{HAIKU_3[:-2]}:banana",
+        f"{HAIKU_3}\n",
+        HAIKU_3 + "x" * 300_000,
+        f"arn:aws:bedrock:us-east-1:123456789012:foundation-model/{HAIKU_3}",
+    ],
+    ids=["version", "newline", "junk", "fm-arn-with-account"],
+)
+def test_family_classes_reject_malformed_model_ids_with_the_closest_ids(identifier: str) -> None:
+    with pytest.raises(UnsupportedModelError) as info:
+        ClaudeEnhancedChatBedrockConverse(model=identifier, region_name="us-east-1")
+    if len(identifier) < 1000:
+        assert HAIKU_3 in info.value.suggestions

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any, ClassVar
 
 import pytest
@@ -15,7 +16,12 @@ from langchain_aws import ChatBedrockConverse
 from pydantic import ValidationError
 
 from langchain_bedrock_enhanced.errors import ParameterValidationError
-from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
+from langchain_bedrock_enhanced.parameters import (
+    BedrockModelParameters,
+    ModelLimits,
+    check_value_types,
+    value_type_problems,
+)
 
 ROCKET = "acme.rocket-v1:0"
 ROCKET_MAX = "acme.rocket-max-v1:0"
@@ -234,3 +240,95 @@ def test_request_fields_without_the_familys_path_hold_no_family_values(
 def test_supported_models_are_listed_in_order() -> None:
     assert RocketParameters.supported_models() == (ROCKET_MAX, ROCKET)
     assert OpenParameters.supported_models() == ()
+
+
+# Call-time types: what a value must be before pydantic may convert it -----------
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "problem"),
+    [
+        ("temperature", "0.5", "expected a number, got str '0.5'"),
+        ("temperature", True, "expected a number, got bool True (a bool is not a number)"),
+        ("top_p", False, "expected a number, got bool False (a bool is not a number)"),
+        ("top_p", [0.9], "expected a number, got list [0.9]"),
+        ("max_tokens", 1.0, "expected an int, got float 1.0"),
+        ("max_tokens", True, "expected an int, got bool True (a bool is not a number)"),
+        ("max_tokens", "100", "expected an int, got str '100'"),
+        ("top_k", 5.0, "expected an int, got float 5.0"),
+        ("top_k", True, "expected an int, got bool True (a bool is not a number)"),
+        ("stop_sequences", "END", "expected a list of strings, got str 'END'"),
+        ("stop_sequences", {"END"}, "expected a list of strings, got set {'END'}"),
+        ("stop_sequences", ["END", 7], "expected a list of strings; item 1 is int 7"),
+    ],
+)
+def test_a_value_of_a_type_bedrock_refuses_is_named_with_what_it_is(
+    name: str, value: object, problem: str
+) -> None:
+    assert value_type_problems({name: value}) == [(name, problem)]
+
+
+def test_values_botocore_sends_as_given_have_no_type_problem() -> None:
+    values = {
+        "temperature": 1,
+        "top_p": Decimal("0.5"),
+        "max_tokens": 512,
+        "top_k": 0,
+        "stop_sequences": ("END",),
+        "not_a_parameter": object(),
+        "temperature_unset": None,
+    }
+    assert value_type_problems(values) == []
+    assert value_type_problems({"temperature": None, "stop_sequences": []}) == []
+
+
+def test_long_values_are_shown_cut_short() -> None:
+    ((_, problem),) = value_type_problems({"temperature": "9" * 500})
+    assert len(problem) < 80
+
+
+def test_type_problems_raise_one_error_naming_every_parameter() -> None:
+    with pytest.raises(ParameterValidationError) as info:
+        check_value_types(
+            {"temperature": "0.5", "max_tokens": 1.0, "top_p": 0.2},
+            model_id=ROCKET,
+            region="eu-west-1",
+        )
+    assert [name for name, _ in info.value.problems] == ["temperature", "max_tokens"]
+    assert (info.value.model_id, info.value.region) == (ROCKET, "eu-west-1")
+    assert "Nothing was sent" in info.value.message
+    check_value_types({"temperature": 0.2})
+
+
+# A whole inferenceConfig given at call time -------------------------------------
+
+
+def test_an_inference_config_is_validated_and_rendered_as_sent() -> None:
+    validated = RocketParameters.from_inference_config(
+        {"maxTokens": 100, "temperature": 0, "stopSequences": ("END",)}, model_id=ROCKET
+    )
+    assert validated.inference_config() == {
+        "maxTokens": 100,
+        "temperature": 0.0,
+        "stopSequences": ["END"],
+    }
+    assert isinstance(validated.inference_config()["temperature"], float)
+
+
+@pytest.mark.parametrize(
+    ("config", "parameter"),
+    [
+        ({"temperature": "0.5"}, "temperature"),
+        ({"maxTokens": 1.0}, "max_tokens"),
+        ({"maxTokens": 1001}, "max_tokens"),
+        ({"temperature": 0.9}, "temperature"),
+        ({"topK": 5}, "inference_config.topK"),
+        (["maxTokens", 5], "inference_config"),
+    ],
+)
+def test_an_inference_config_bedrock_refuses_is_a_parameter_error(
+    config: object, parameter: str
+) -> None:
+    with pytest.raises(ParameterValidationError) as info:
+        RocketParameters.from_inference_config(config, model_id=ROCKET, region="us-east-1")
+    assert parameter in [name for name, _ in info.value.problems]
