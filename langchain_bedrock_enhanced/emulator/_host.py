@@ -52,7 +52,9 @@ class BedrockEmulator:
         host: The interface to bind; loopback by default.
         port: The port to bind; 0 picks a free one.
         latency_ms: Overrides the scenario's latency for model calls.
-        verify_signatures: Reject requests not signed with `credentials` (403, AWS's shape).
+        verify_signatures: Reject requests not signed with `credentials` (403, AWS's shape),
+            the `/_emulator/` admin routes included. The in-process helpers below
+            (`requests`, `clear_requests`, `set_scenario`) need no signature.
         credentials: Accepted access key IDs mapped to secret keys.
         default_region: The region of requests that carry no SigV4 scope.
 

@@ -9,6 +9,11 @@ from typing import Any
 
 _ATTEMPT_RE = re.compile(r"attempt=(\d+)")
 
+NO_STATUS = 0
+"""The `status` of a request that got no answer at all (a `drop_connection` fault)."""
+DROPPED_CONNECTION = "DropConnection"
+"""The `error_code` of a request whose connection a `drop_connection` fault closed."""
+
 
 def parse_attempt(header: str | None) -> int:
     """The attempt number from botocore's `amz-sdk-request: attempt=N; max=M` header (1 if absent).
@@ -35,13 +40,20 @@ class RequestRecord:
     region: str
     """The region from the SigV4 credential scope."""
     status: int
-    """The HTTP status answered (200 for a stream, even one that later fails mid-stream)."""
+    """The HTTP status sent (200 for a stream, even one that later fails mid-stream).
+
+    `NO_STATUS` (0) when none was sent: a `drop_connection` fault closed the
+    connection, and `error_code` is `DROPPED_CONNECTION` (`"DropConnection"`).
+    """
     attempt: int
     """botocore's attempt number for this call, from `amz-sdk-request`."""
     request_id: str
     """The `x-amzn-RequestId` sent back."""
     error_code: str | None = None
-    """The error code answered, including a mid-stream exception's, if any."""
+    """The error code answered, including a mid-stream exception's, if any.
+
+    `DROPPED_CONNECTION` when a `drop_connection` fault closed the connection.
+    """
     body: dict[str, Any] | None = field(default=None, compare=False)
     """The JSON request body for Converse, ConverseStream and CountTokens."""
 

@@ -25,6 +25,7 @@ from dataclasses import asdict
 from typing import Any, Final
 
 from langchain_bedrock_enhanced.emulator import _errors
+from langchain_bedrock_enhanced.emulator._json import load_json
 from langchain_bedrock_enhanced.emulator._schema_instances import instance_for_schema
 from langchain_bedrock_enhanced.emulator._types import (
     ConversationRequest,
@@ -56,6 +57,9 @@ __all__ = [
 _CHARS_PER_TOKEN: Final = 4
 _DEFAULT_OUTPUT_CAP: Final = 4096
 _PIECES_PER_DELTA: Final = 2
+# No model streams a token of this length, and one event-stream frame may not pass
+# 24 MB (botocore refuses larger ones), so a longer "word" is streamed in slices.
+_MAX_DELTA_PIECE: Final = 4096
 _JSON_DELTA_CHARS: Final = 12
 # Leading whitespace belongs to the word after it, as in BPE vocabularies, so a
 # truncated text never ends in a space; a whitespace-only tail is its own piece.
@@ -355,11 +359,20 @@ def token_pieces(text: str) -> list[str]:
 def text_deltas(text: str) -> list[str]:
     """Split text into streaming deltas of a few pieces each (one `""` for empty text).
 
+    A piece longer than a few thousand characters is cut into slices first, so no
+    delta outgrows an event-stream frame.
+
     Example:
         >>> text_deltas("one two three")
         ['one two', ' three']
+        >>> [len(delta) for delta in text_deltas("x" * 10_000)]
+        [8192, 1808]
     """
-    pieces = token_pieces(text)
+    pieces = [
+        piece[start : start + _MAX_DELTA_PIECE]
+        for piece in token_pieces(text)
+        for start in range(0, len(piece), _MAX_DELTA_PIECE)
+    ]
     groups = range(0, len(pieces), _PIECES_PER_DELTA)
     return ["".join(pieces[i : i + _PIECES_PER_DELTA]) for i in groups] or [""]
 
@@ -456,10 +469,7 @@ def _output_schema(output_config: Any) -> dict[str, Any] | None:  # noqa: ANN401
 def _json_document(value: Any) -> dict[str, Any]:  # noqa: ANN401 - untrusted JSON
     # boto3 sends `outputConfig` schemas as JSON strings and tool schemas as documents.
     if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError as err:
-            raise EmulatedError("ValidationException", _errors.MALFORMED_INPUT) from err
+        value = load_json(value)
     return dict(value) if isinstance(value, Mapping) else {}
 
 

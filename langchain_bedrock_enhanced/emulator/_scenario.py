@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from langchain_bedrock_enhanced.emulator import _errors
+from langchain_bedrock_enhanced.emulator._json import has_lone_surrogate
 from langchain_bedrock_enhanced.emulator._world import World
 
 RUNTIME_OPERATIONS = frozenset(
@@ -320,6 +321,16 @@ class Scenario(_Frozen):
     """Token-bucket quotas on runtime model calls; none when omitted."""
     faults: tuple[FaultRule, ...] = ()
     """Faults, checked in order; the first that fires wins."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _valid_unicode(cls, data: Any) -> Any:  # noqa: ANN401 - pydantic's raw input
+        # Texts here reach responses (fault messages, model names), and a lone
+        # surrogate, which JSON's `\ud800` escape can produce, cannot be sent as UTF-8.
+        if has_lone_surrogate(data):
+            msg = "a scenario's text must be valid Unicode; this one holds a lone surrogate"
+            raise ValueError(msg)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Scenario:

@@ -9,6 +9,7 @@ the subset of JSON Schema that tool definitions use is covered; see
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeGuard
@@ -18,6 +19,13 @@ __all__ = ["instance_for_schema"]
 
 _MAX_DEPTH: Final = 8
 _GIVE_UP_DEPTH: Final = 2 * _MAX_DEPTH
+# A schema can ask for far more than any model writes: `minItems` of a billion, a
+# dozen properties that each refer back to the root (a dozen to the eighth power of
+# values), or `allOf` branches that do. Past these sizes (values built plus `$ref`s and
+# branches followed, and characters of `minLength` padding) an instance stops growing,
+# as a model's output would stop, and may then fall short of such a schema.
+_MAX_STEPS: Final = 10_000
+_MAX_PADDING: Final = 100_000
 _FORMAT_EXAMPLES: Final[dict[str, str]] = {
     "date": "2024-01-01",
     "date-time": "2024-01-01T00:00:00Z",
@@ -34,17 +42,31 @@ _ARRAY_KEYWORDS: Final = ("items", "prefixItems", "minItems", "maxItems")
 _NUMBER_KEYWORDS: Final = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
 
 
+@dataclass
+class _Budget:
+    """What one instance may still spend: steps (values, `$ref`s, branches) and padding."""
+
+    left: int = _MAX_STEPS
+    padding: int = _MAX_PADDING
+
+
 @dataclass(frozen=True)
 class _Context:
-    """Where a sub-schema sits: the root (for `$ref`), its hint and its nesting depth."""
+    """Where a sub-schema sits: the root (for `$ref`), its hint, its depth and the budget."""
 
     root: Mapping[str, Any]
     hint: str
     depth: int
+    budget: _Budget
 
     def child(self, schema: Any, hint: str) -> Any:  # noqa: ANN401 - any JSON value
         """Build the instance of a nested schema one level down."""
-        return _instance(schema, self.root, hint, self.depth + 1)
+        return _instance(schema, self.root, hint, self.depth + 1, self.budget)
+
+    @property
+    def exhausted(self) -> bool:
+        """Whether the instance has reached its size limit."""
+        return self.budget.left <= 0
 
 
 _Builder = Callable[[Mapping[str, Any], _Context], Any]
@@ -60,7 +82,10 @@ def instance_for_schema(schema: Mapping[str, Any], *, hint: str = "") -> Any:  #
     `multipleOf`), booleans, arrays (`items`, `prefixItems`, `minItems`/
     `maxItems`), `null`, `enum`, `const`, `anyOf`/`oneOf` (the first branch),
     `allOf` (merged) and `$ref` into `$defs`/`definitions`. `pattern` is not
-    honoured. Recursive schemas stop growing after a few levels.
+    honoured. Recursive schemas stop growing after a few levels, and every instance
+    after ten thousand values and `$ref`s (and a hundred thousand characters of
+    `minLength` padding), so a schema asking for more than any model would write is
+    answered quickly.
 
     Args:
         schema: The JSON schema.
@@ -74,11 +99,18 @@ def instance_for_schema(schema: Mapping[str, Any], *, hint: str = "") -> Any:  #
         ...     "city": {"type": "string"}, "days": {"type": "integer", "minimum": 3}}})
         {'city': 'city', 'days': 3}
     """
-    return _instance(schema, schema, hint, 0)
+    return _instance(schema, schema, hint, 0, _Budget())
 
 
-def _instance(schema: Any, root: Mapping[str, Any], hint: str, depth: int) -> Any:  # noqa: ANN401
-    schema = _resolved(schema, root)
+def _instance(
+    schema: Any,  # noqa: ANN401 - untrusted JSON
+    root: Mapping[str, Any],
+    hint: str,
+    depth: int,
+    budget: _Budget,
+) -> Any:  # noqa: ANN401 - any JSON value
+    schema = _resolved(schema, root, budget)
+    budget.left -= 1
     if depth > _GIVE_UP_DEPTH:
         return None
     if "const" in schema:
@@ -86,25 +118,36 @@ def _instance(schema: Any, root: Mapping[str, Any], hint: str, depth: int) -> An
     if _list(schema.get("enum")):
         return schema["enum"][0]
     build: _Builder = _BUILDERS.get(_schema_type(schema), _string_instance)
-    return build(schema, _Context(root, hint, depth))
+    return build(schema, _Context(root, hint, depth, budget))
 
 
-def _resolved(schema: Any, root: Mapping[str, Any]) -> Mapping[str, Any]:  # noqa: ANN401
+def _resolved(
+    schema: Any,  # noqa: ANN401 - untrusted JSON
+    root: Mapping[str, Any],
+    budget: _Budget,
+    nesting: int = 0,
+) -> Mapping[str, Any]:
     """Follow `$ref`s and fold `allOf`/`anyOf`/`oneOf` into one flat schema."""
     current = _mapping(schema)
-    # Bounded, because `{"$ref": "#"}` and friends would otherwise never end.
+    if nesting > _GIVE_UP_DEPTH:
+        return current
+    # Bounded, because `{"$ref": "#"}` and friends would otherwise never end, and
+    # `{"allOf": [{"$ref": "#"}, {"$ref": "#"}]}` would branch without end.
     for _ in range(_GIVE_UP_DEPTH):
+        if budget.left <= 0:
+            break
+        budget.left -= 1
         if "$ref" in current:
             siblings = {k: v for k, v in current.items() if k != "$ref"}
             current = _merged(_lookup(str(current["$ref"]), root), siblings)
         elif _list(current.get("allOf")):
             rest = {k: v for k, v in current.items() if k != "allOf"}
             for branch in current["allOf"]:
-                rest = _merged(rest, _resolved(branch, root))
+                rest = _merged(rest, _resolved(branch, root, budget, nesting + 1))
             current = rest
         elif key := next((k for k in ("anyOf", "oneOf") if _list(current.get(k))), None):
             rest = {k: v for k, v in current.items() if k != key}
-            current = _merged(rest, _resolved(current[key][0], root))
+            current = _merged(rest, _resolved(current[key][0], root, budget, nesting + 1))
         else:
             break
     return current
@@ -157,7 +200,11 @@ def _object_instance(schema: Mapping[str, Any], context: _Context) -> dict[str, 
         names = list(properties)
     else:
         names = [name for name in properties if name in required]
-    result = {name: context.child(properties[name], name) for name in names}
+    result: dict[str, Any] = {}
+    for name in names:
+        if context.exhausted:
+            break
+        result[name] = context.child(properties[name], name)
     for name in required:
         result.setdefault(name, name)
     return result
@@ -174,10 +221,12 @@ def _array_instance(schema: Mapping[str, Any], context: _Context) -> list[Any]:
     if isinstance(maximum, int):
         count = min(count, maximum)
     # Numbered hints keep string items distinct, which `uniqueItems` asks for.
-    return [
-        context.child(prefix[i] if i < len(prefix) else items, _nth(context.hint, i))
-        for i in range(count)
-    ]
+    result: list[Any] = []
+    for i in range(count):
+        if context.exhausted:
+            break
+        result.append(context.child(prefix[i] if i < len(prefix) else items, _nth(context.hint, i)))
+    return result
 
 
 def _nth(hint: str, index: int) -> str:
@@ -189,8 +238,9 @@ def _string_instance(schema: Mapping[str, Any], context: _Context) -> str:
     if example is not None:
         return example
     value = context.hint or "example"
-    minimum = _int_keyword(schema, "minLength", 0)
-    value = value.ljust(minimum, "x")
+    padding = min(max(0, _int_keyword(schema, "minLength", 0) - len(value)), context.budget.padding)
+    context.budget.padding -= padding
+    value += "x" * padding
     maximum = schema.get("maxLength")
     return value[:maximum] if isinstance(maximum, int) else value
 
@@ -203,9 +253,10 @@ def _integer_instance(schema: Mapping[str, Any], _context: _Context) -> int:
     value = low_int if low_int is not None else 1 if high_int is None else min(1, high_int)
     step = schema.get("multipleOf")
     if isinstance(step, int) and not isinstance(step, bool) and step > 0:
-        value = math.ceil(value / step) * step
+        # Integer division: exact, where `value / step` overflows a float past 1e308.
+        value = -(-value // step) * step
         if high_int is not None and value > high_int:
-            value = math.floor(high_int / step) * step
+            value = high_int // step * step
     return value
 
 
@@ -215,7 +266,8 @@ def _number_instance(schema: Mapping[str, Any], _context: _Context) -> float:
     if low is not None and not low_exclusive:
         return low
     if low is not None:
-        return low + 1 if high is None else (low + high) / 2
+        # Halves first: `low + high` overflows to infinity near the float limits.
+        return low + 1 if high is None else low / 2 + high / 2
     if high is None:
         return 1
     if high_exclusive:
@@ -261,7 +313,11 @@ _BUILDERS: Final[dict[str, _Builder]] = {
 
 
 def _is_number(value: object) -> TypeGuard[float]:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    # A bound past the float range (infinite, or an integer of 309 digits) is no bound:
+    # neither `math.ceil` nor the midpoint of a range can take it.
+    return abs(value) <= sys.float_info.max
 
 
 def _int_keyword(schema: Mapping[str, Any], key: str, default: int) -> int:

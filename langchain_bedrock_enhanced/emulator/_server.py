@@ -5,13 +5,19 @@ control plane (`/foundation-models`, `/inference-profiles`), because langchain-a
 points both clients at one `endpoint_url`. Everything model-specific is delegated to
 the pure modules (`_world`, `_replies`, `native`, `_faults`); this module only
 speaks HTTP the way Bedrock does.
+
+Every AWS request is answered with Bedrock's wire format, errors included: an
+exception the handlers did not expect becomes a `ValidationException` (logged at
+WARNING) rather than aiohttp's bare 500 page, and the request log records the
+status that was actually sent. With `verify_signatures`, the admin routes under
+`/_emulator/` need a valid SigV4 signature too, since they can replace the
+scenario and read the logged prompts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
-import binascii
 import json
 import logging
 import uuid
@@ -29,7 +35,14 @@ from langchain_bedrock_enhanced.emulator._faults import (
     LatencyModel,
     Quota,
 )
-from langchain_bedrock_enhanced.emulator._log import RequestLog, RequestRecord, parse_attempt
+from langchain_bedrock_enhanced.emulator._json import load_json
+from langchain_bedrock_enhanced.emulator._log import (
+    DROPPED_CONNECTION,
+    NO_STATUS,
+    RequestLog,
+    RequestRecord,
+    parse_attempt,
+)
 from langchain_bedrock_enhanced.emulator._scenario import Scenario
 from langchain_bedrock_enhanced.emulator._sigv4 import parse_authorization, verify
 from langchain_bedrock_enhanced.emulator._types import (
@@ -56,6 +69,8 @@ _MODEL_OPERATIONS = {
 }
 _STREAMING = frozenset({"ConverseStream", "InvokeModelWithResponseStream"})
 _EVENTSTREAM = "application/vnd.amazon.eventstream"
+_ADMIN_PREFIX = "/_emulator/"
+_AdminHandler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 @dataclass(frozen=True)
@@ -126,10 +141,7 @@ def _json_response(payload: Any, request_id: str, status: int = 200) -> web.Resp
 
 
 def _parse_json_body(body: bytes) -> dict[str, Any]:
-    try:
-        parsed = json.loads(body or b"{}")
-    except ValueError:
-        raise EmulatedError("ValidationException", _errors.MALFORMED_INPUT) from None
+    parsed = load_json(body or b"{}")
     if not isinstance(parsed, dict):
         raise EmulatedError("ValidationException", _errors.MALFORMED_INPUT)
     return parsed
@@ -145,6 +157,10 @@ class _Call:
     attempt: int
     request_id: str
     body: dict[str, Any] | None = None
+    error_code: str | None = None
+    """The error answered, or a mid-stream exception's code."""
+    committed: bool = False
+    """Whether a status has gone out (a stream's headers), so no other answer is possible."""
 
 
 class EmulatorApp:
@@ -152,7 +168,8 @@ class EmulatorApp:
 
     Args:
         scenario: The world overrides, latency, quota and faults to apply.
-        verify_signatures: Reject requests not signed with one of `credentials`.
+        verify_signatures: Reject requests not signed with one of `credentials`, on the
+            admin routes too.
         credentials: Accepted access key IDs mapped to secret keys.
         default_region: The region of a request that carries no SigV4 credential scope.
     """
@@ -188,12 +205,41 @@ class EmulatorApp:
     def make_app(self) -> web.Application:
         """The aiohttp application: admin routes under `/_emulator/`, everything else is AWS."""
         app = web.Application(client_max_size=32 * 1024 * 1024)
-        app.router.add_get("/_emulator/requests", self._admin_requests)
-        app.router.add_delete("/_emulator/requests", self._admin_clear)
-        app.router.add_get("/_emulator/health", self._admin_health)
-        app.router.add_put("/_emulator/scenario", self._admin_scenario)
+        admin = self._signed_when_verifying
+        app.router.add_get(_ADMIN_PREFIX + "requests", admin(self._admin_requests))
+        app.router.add_delete(_ADMIN_PREFIX + "requests", admin(self._admin_clear))
+        app.router.add_get(_ADMIN_PREFIX + "health", admin(self._admin_health))
+        app.router.add_put(_ADMIN_PREFIX + "scenario", admin(self._admin_scenario))
         app.router.add_route("*", "/{tail:.*}", self.handle)
         return app
+
+    def _verify(self, request: web.Request, body: bytes) -> None:
+        verify(
+            method=request.method,
+            url=f"{request.scheme}://{request.host}{request.raw_path}",
+            headers=request.headers,
+            body=body,
+            credentials=self.credentials,
+        )
+
+    def _signed_when_verifying(self, handler: _AdminHandler) -> _AdminHandler:
+        """With `verify_signatures`, an admin route gets the same SigV4 check as AWS routes.
+
+        They can replace the scenario and read the log, which holds the prompts, so
+        they are no more open than the model routes. A refusal is AWS's 403, and is
+        not in the request log, which only holds what Bedrock clients sent.
+        """
+
+        async def checked(request: web.Request) -> web.Response:
+            if self.verify_signatures:
+                try:
+                    self._verify(request, await request.read())
+                except EmulatedError as error:
+                    logger.info("Refused %s %s: %s", request.method, request.path, error.code)
+                    return error_response(error, str(uuid.uuid4()))
+            return await handler(request)
+
+        return checked
 
     # Admin endpoints, for an emulator started from the shell.
     async def _admin_requests(self, _request: web.Request) -> web.Response:
@@ -208,15 +254,24 @@ class EmulatorApp:
 
     async def _admin_scenario(self, request: web.Request) -> web.Response:
         try:
-            scenario = Scenario.from_dict(await request.json())
+            scenario = Scenario.from_dict(load_json(await request.read()))
+        except EmulatedError:
+            error = "the scenario is not JSON, or holds text that is not valid Unicode"
+            return web.json_response({"error": error}, status=400)
         except (ValueError, TypeError) as err:
             return web.json_response({"error": str(err)}, status=400)
         self.apply_scenario(scenario)
         return web.json_response({"applied": True})
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        """Answer one AWS request, record it, and never let an exception escape as a 500 page."""
-        request_id = str(uuid.uuid4())
+        """Answer one AWS request in Bedrock's wire format, and log the status sent.
+
+        An exception the handlers did not expect is answered as a
+        `ValidationException` ("Malformed input request") and logged at WARNING,
+        never as aiohttp's bare 500 page: the emulator can only fail that way on
+        input it did not anticipate. A `drop_connection` fault closes the socket and
+        logs status 0 with the error code `DropConnection`.
+        """
         raw_path = request.raw_path
         body = await request.read()
         found = route(request.method, raw_path)
@@ -226,30 +281,57 @@ class EmulatorApp:
             identifier=found.identifier if found else None,
             region=auth.region if auth else self.default_region,
             attempt=parse_attempt(request.headers.get("amz-sdk-request")),
-            request_id=request_id,
+            request_id=str(uuid.uuid4()),
         )
         try:
+            response = await self._answer(request, call, body, found=found is not None)
+        except _DropConnectionError:
+            return self._drop_connection(request, call)
+        except Exception:
+            if call.committed:
+                # A stream's status is out; a broken stream is all the client can see.
+                logger.warning("Stream %s broke after its headers", call.request_id, exc_info=True)
+                raise
+            logger.warning(
+                "Unexpected error answering %s %s (request %s); answered ValidationException",
+                request.method,
+                raw_path.split("?", 1)[0],
+                call.request_id,
+                exc_info=True,
+            )
+            response = self._answer_error(
+                call, EmulatedError("ValidationException", _errors.MALFORMED_INPUT)
+            )
+        if not call.committed:
+            self._record(call, response.status)
+        return response
+
+    async def _answer(
+        self, request: web.Request, call: _Call, body: bytes, *, found: bool
+    ) -> web.StreamResponse:
+        try:
             if self.verify_signatures:
-                url = f"{request.scheme}://{request.host}{raw_path}"
-                verify(
-                    method=request.method,
-                    url=url,
-                    headers=request.headers,
-                    body=body,
-                    credentials=self.credentials,
+                self._verify(request, body)
+            if not found:
+                path = request.raw_path.split("?", 1)[0]
+                raise EmulatedError(
+                    "UnknownOperationException", f"Unknown operation {request.method} {path}"
                 )
-            if found is None:
-                msg = f"Unknown operation {request.method} {raw_path.split('?', 1)[0]}"
-                raise EmulatedError("UnknownOperationException", msg)
             return await self._dispatch(request, call, body)
         except EmulatedError as error:
-            self._record(call, _errors.status_for(error.code), error.code)
-            return error_response(error, request_id)
-        except _DropConnectionError:
-            self._record(call, 0, "DropConnection")
-            if request.transport is not None:
-                request.transport.abort()
-            raise
+            return self._answer_error(call, error)
+
+    def _answer_error(self, call: _Call, error: EmulatedError) -> web.Response:
+        call.error_code = error.code
+        return error_response(error, call.request_id)
+
+    def _drop_connection(self, request: web.Request, call: _Call) -> web.StreamResponse:
+        self._record(call, NO_STATUS, DROPPED_CONNECTION)
+        if request.transport is not None:
+            request.transport.abort()
+        # aiohttp's attempt to send this finds the socket closed and gives up quietly;
+        # raising instead would have it log an error and try a 500 page.
+        return web.Response(status=499)
 
     def _record(self, call: _Call, status: int, error_code: str | None = None) -> None:
         self.log.append(
@@ -260,7 +342,7 @@ class EmulatorApp:
                 status=status,
                 attempt=call.attempt,
                 request_id=call.request_id,
-                error_code=error_code,
+                error_code=error_code or call.error_code,
                 body=call.body,
             )
         )
@@ -281,7 +363,6 @@ class EmulatorApp:
     # Control plane.
     async def _control_plane(self, call: _Call, payload: Any) -> web.Response:  # noqa: ANN401
         self._apply_fault(call)
-        self._record(call, 200)
         return _json_response(payload, call.request_id)
 
     async def _list_foundation_models(
@@ -376,7 +457,6 @@ class EmulatorApp:
         model = resolution.model
         conversation = self._conversation(call, model, body)
         if operation == "CountTokens":
-            self._record(call, 200)
             return _json_response(
                 {"inputTokens": _replies.count_input_tokens(conversation)}, call.request_id
             )
@@ -399,12 +479,10 @@ class EmulatorApp:
             await asyncio.sleep(latency_ms / 1000)
         latency = round(latency_ms)
         if operation == "Converse":
-            self._record(call, 200)
             return _json_response(
                 _replies.converse_response(reply, latency_ms=latency), call.request_id
             )
         if operation == "InvokeModel":
-            self._record(call, 200)
             response = _json_response(
                 native.native_response(
                     model.family,
@@ -425,22 +503,7 @@ class EmulatorApp:
         if call.operation in {"Converse", "ConverseStream"}:
             return _replies.parse_converse_request(call.body or {})
         if call.operation == "CountTokens":
-            source = (call.body or {}).get("input", {})
-            if "converse" in source:
-                return _replies.parse_converse_request(source["converse"])
-            if "invokeModel" in source:
-                try:
-                    native_body = base64.b64decode(
-                        source["invokeModel"].get("body", ""), validate=True
-                    )
-                except (binascii.Error, AttributeError):
-                    raise EmulatedError("ValidationException", _errors.MALFORMED_INPUT) from None
-                return native.parse_native_request(model.family, native_body)
-            raise EmulatedError(
-                "ValidationException",
-                "1 validation error detected: Value null at 'input' failed to satisfy "
-                "constraint: Member must not be null",
-            )
+            return _count_tokens_conversation((call.body or {}).get("input"), model)
         return native.parse_native_request(model.family, body)
 
     async def _stream(  # noqa: PLR0913 - one call's whole context
@@ -478,27 +541,59 @@ class EmulatorApp:
                 "X-Amzn-Bedrock-Content-Type": "application/json",
                 "x-amzn-RequestId": call.request_id,
             }
-        error_code = None
         if rule is not None and rule.mid_stream is not None:
             frames = frames[: max(0, rule.after_events)]
-            error_code = rule.mid_stream
+            call.error_code = rule.mid_stream
             frames.append(
                 _eventstream.encode_exception(
-                    _errors.stream_exception_type(error_code),
-                    rule.message or _errors.default_message(error_code),
+                    _errors.stream_exception_type(rule.mid_stream),
+                    rule.message or _errors.default_message(rule.mid_stream),
                     rule.extra(),
                 )
             )
         response = web.StreamResponse(status=200, headers=headers)
         response.enable_chunked_encoding()
-        # Logged before the last byte leaves: a client that has read the whole stream
-        # must find the request in the log.
-        self._record(call, 200, error_code)
+        # Every frame is encoded above, so nothing but the connection can fail from
+        # here. Logged before the last byte leaves: a client that has read the whole
+        # stream must find the request in the log.
+        call.committed = True
+        self._record(call, response.status)
         await response.prepare(request)
         for frame in frames:
             await response.write(frame)
         await response.write_eof()
         return response
+
+
+def _count_tokens_conversation(source: Any, model: ModelSpec) -> ConversationRequest:  # noqa: ANN401
+    """Read CountTokens' `input` union: a Converse body, or a base64 InvokeModel body."""
+    if source is None or (
+        isinstance(source, dict) and "converse" not in source and "invokeModel" not in source
+    ):
+        raise EmulatedError(
+            "ValidationException",
+            "1 validation error detected: Value null at 'input' failed to satisfy "
+            "constraint: Member must not be null",
+        )
+    # A member of the wrong JSON type has no verbatim sample: the generic text, as for
+    # any body that cannot be read.
+    malformed = EmulatedError("ValidationException", _errors.MALFORMED_INPUT)
+    if not isinstance(source, dict):
+        raise malformed
+    if "converse" in source:
+        converse = source["converse"]
+        if not isinstance(converse, dict):
+            raise malformed
+        return _replies.parse_converse_request(converse)
+    invoke = source.get("invokeModel")
+    encoded = invoke.get("body") if isinstance(invoke, dict) else None
+    if not isinstance(encoded, str):
+        raise malformed
+    try:
+        native_body = base64.b64decode(encoded, validate=True)
+    except ValueError:  # binascii.Error, and non-ASCII text
+        raise malformed from None
+    return native.parse_native_request(model.family, native_body)
 
 
 class _DropConnectionError(Exception):

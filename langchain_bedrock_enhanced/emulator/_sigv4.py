@@ -22,6 +22,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from langchain_bedrock_enhanced.emulator import _errors
+from langchain_bedrock_enhanced.emulator._json import has_lone_surrogate
 from langchain_bedrock_enhanced.emulator._types import EmulatedError
 
 _AUTH_RE = re.compile(
@@ -93,7 +94,9 @@ def verify(
         EmulatedError: With AWS's codes and messages when the header is missing
             (`MissingAuthenticationTokenException`), the key is unknown
             (`UnrecognizedClientException`) or the signature does not match
-            (`InvalidSignatureException`); all answer 403.
+            (`InvalidSignatureException`, also for a signed header that is not
+            valid UTF-8, which no client could have signed as received); all
+            answer 403.
     """
     auth = parse_authorization(headers.get("Authorization"))
     if auth is None:
@@ -103,6 +106,10 @@ def verify(
         raise EmulatedError("UnrecognizedClientException", _errors.UNRECOGNIZED_CLIENT)
     amz_date = headers.get("X-Amz-Date", "")
     signed = {name: headers.get(name, "") for name in auth.signed_headers}
+    # aiohttp keeps bytes that are not UTF-8 as lone surrogates; botocore's signer can
+    # neither encode nor (in its email-based header map) hold them.
+    if has_lone_surrogate([url, amz_date, auth.region, auth.service, *signed, *signed.values()]):
+        raise EmulatedError("InvalidSignatureException", _errors.SIGNATURE_MISMATCH)
     request = AWSRequest(method=method, url=url, headers=signed, data=body)
     request.context["timestamp"] = amz_date
     signer = SigV4Auth(Credentials(auth.access_key_id, secret), auth.service, auth.region)

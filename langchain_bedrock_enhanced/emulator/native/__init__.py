@@ -22,10 +22,10 @@ are checked against).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, Final
 
+from langchain_bedrock_enhanced.emulator._json import load_json
 from langchain_bedrock_enhanced.emulator._types import ConversationRequest, Family, Reply
 from langchain_bedrock_enhanced.emulator.native._common import NativeFormat, malformed_input
 from langchain_bedrock_enhanced.emulator.native.claude import ClaudeFormat
@@ -62,8 +62,8 @@ def parse_native_request(family: Family, body: bytes) -> ConversationRequest:
 
     Raises:
         EmulatedError: `ValidationException` with Bedrock's "Malformed input
-            request" texts for invalid JSON, unknown or missing keys and wrong
-            value types.
+            request" texts for invalid JSON (or text that is not valid
+            Unicode), unknown or missing keys and wrong value types.
 
     Example:
         >>> request = parse_native_request("llama", b'{"prompt": "Hi there"}')
@@ -71,10 +71,7 @@ def parse_native_request(family: Family, body: bytes) -> ConversationRequest:
         [{'role': 'user', 'content': [{'text': 'Hi there'}]}]
     """
     native_format = _FORMATS[family]
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise malformed_input() from err
+    document = load_json(body)
     if not isinstance(document, dict):
         raise malformed_input()
     try:

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from typing_extensions import override
 
+from langchain_bedrock_enhanced.emulator._json import load_json
 from langchain_bedrock_enhanced.emulator._replies import compact_json, text_deltas
 from langchain_bedrock_enhanced.emulator._types import (
     ConversationRequest,
@@ -157,10 +158,7 @@ def _chat_turn(message: Mapping[str, Any]) -> dict[str, Any]:
     for call in message.get("tool_calls") or []:
         function = call.get("function") or {}
         arguments = function.get("arguments", "{}")
-        try:
-            parsed = json.loads(arguments) if isinstance(arguments, str) else arguments
-        except json.JSONDecodeError as err:
-            raise malformed_input() from err
+        parsed = load_json(arguments) if isinstance(arguments, str) else arguments
         content.append(
             {
                 "toolUse": {

@@ -326,6 +326,58 @@ def test_the_same_schema_always_gets_the_same_instance():
     assert instance_for_schema(schema) == instance_for_schema(dict(schema))
 
 
+# --- Schemas asking for more than any model writes ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"allOf": [{"$ref": "#"}]},
+        {"anyOf": [{"$ref": "#"}]},
+        {"allOf": [{"$ref": "#"}, {"$ref": "#"}, {"$ref": "#"}]},
+        {"$defs": {"A": {"allOf": [{"$ref": "#/$defs/A"}]}}, "$ref": "#/$defs/A"},
+    ],
+)
+def test_schemas_that_fold_into_themselves_end(schema: dict[str, Any]):
+    assert instance_for_schema(schema) == "example"
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {"type": "array", "minItems": 10**12},
+        {"type": "string", "minLength": 2**64},
+        {"type": "array", "minItems": 10**9, "items": {"type": "string", "minLength": 10**9}},
+        {  # a dozen members that each repeat the whole schema: 12**8 values if unbounded
+            "type": "object",
+            "properties": {name: {"$ref": "#"} for name in "abcdefghijkl"},
+            "required": list("abcdefghijkl"),
+        },
+    ],
+    ids=["min-items", "min-length", "both", "self-referring-members"],
+)
+def test_an_instance_stops_growing_at_its_size_limit(schema: dict[str, Any]):
+    assert len(json.dumps(instance_for_schema(schema))) < 2_000_000
+
+
+def test_integer_bounds_past_the_float_range_are_exact():
+    value = _valid({"type": "integer", "minimum": 10**300 + 1, "multipleOf": 7})
+
+    assert value == -(-(10**300 + 1) // 7) * 7
+
+
+def test_bounds_past_the_float_range_are_no_bounds():
+    # No float lies above 10**400, and a float midpoint of such a range overflows.
+    assert instance_for_schema({"type": "number", "exclusiveMinimum": 10**400}) == 1
+    assert math.isfinite(instance_for_schema({"type": "number", "minimum": math.inf}))
+    assert _valid({"type": "number", "minimum": -1.5e308, "exclusiveMaximum": 1.5e308}) == -1.5e308
+    assert math.isfinite(
+        instance_for_schema(
+            {"type": "number", "exclusiveMinimum": -1.7e308, "exclusiveMaximum": 1.7e308}
+        )
+    )
+
+
 # --- Property: any schema of the supported subset ----------------------------------------------
 
 _names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=8)
