@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+
+from langchain_bedrock_enhanced.emulator import DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY
 
 RESULTS_DIR = Path(__file__).parent / "results"
 
@@ -83,14 +91,57 @@ def write_results(results: dict[str, Any], notes: dict[str, str]) -> Path:
     return path
 
 
+def admin_request(url: str, method: str, route: str, body: bytes | None = None) -> bytes:
+    """Call an emulator admin route, signed with the emulator's test keys.
+
+    An emulator started with `--verify-signatures` answers its admin routes only to
+    signed requests; one started without it ignores the signature.
+    """
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    signed = AWSRequest(method=method, url=f"{url}/_emulator/{route}", data=body, headers=headers)
+    credentials = Credentials(DEFAULT_ACCESS_KEY_ID, DEFAULT_SECRET_ACCESS_KEY)
+    SigV4Auth(credentials, "bedrock", "us-east-1").add_auth(signed)
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        signed.url, data=body, method=method, headers=dict(signed.headers.items())
+    )
+    with urllib.request.urlopen(request) as reply:  # noqa: S310 - loopback
+        return bytes(reply.read())
+
+
 def model_call_records(url: str) -> list[dict[str, Any]]:
     """The emulator's log of model calls, read over HTTP from its admin route."""
-    with urllib.request.urlopen(f"{url}/_emulator/requests") as reply:  # noqa: S310 - loopback
-        records: list[dict[str, Any]] = json.loads(reply.read())
+    records: list[dict[str, Any]] = json.loads(admin_request(url, "GET", "requests"))
     return [record for record in records if record["operation"] in MODEL_CALL_OPERATIONS]
 
 
 def clear_records(url: str) -> None:
     """Empty the emulator's request log."""
-    request = urllib.request.Request(f"{url}/_emulator/requests", method="DELETE")  # noqa: S310
-    urllib.request.urlopen(request).close()  # noqa: S310 - loopback
+    admin_request(url, "DELETE", "requests")
+
+
+@contextmanager
+def scenario_file(scenario: dict[str, Any]) -> Iterator[Path]:
+    """Write `scenario` to a temporary JSON file, for `emulator_process("--scenario", path)`."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "scenario.json"
+        path.write_text(json.dumps(scenario))
+        yield path
+
+
+def put_scenario(url: str, scenario: dict[str, Any]) -> None:
+    """Replace a running emulator's scenario (its request log is kept)."""
+    admin_request(url, "PUT", "scenario", json.dumps(scenario).encode())
+
+
+def write_json_result(name: str, payload: dict[str, Any]) -> Path:
+    """Write `payload` to benchmarks/results/`name`, with the same `_meta` as latest.json."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / name
+    meta = {
+        "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+    }
+    path.write_text(json.dumps({**payload, "_meta": meta}, indent=2, sort_keys=True) + "\n")
+    return path

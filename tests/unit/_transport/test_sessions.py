@@ -7,15 +7,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from langchain_aws import ChatBedrockConverse
 
 from langchain_bedrock_enhanced import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced._transport.sessions import (
     create_client,
+    is_loopback_host,
     open_session,
     shared_data_session,
 )
+from langchain_bedrock_enhanced.errors import ConfigurationError
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 
@@ -140,3 +144,152 @@ def test_bearer_token_models_are_built_by_langchain_aws() -> None:
     )
 
     assert "httpBearerAuth" in (model.client.meta.config.auth_scheme_preference or "")
+
+
+REMOTE_HTTP = "http://bedrock-proxy.internal:8000"
+
+
+@pytest.mark.parametrize("token_field", ["api_key", "bedrock_api_key"])
+def test_a_bearer_token_is_refused_for_a_plain_http_endpoint_on_another_host(
+    token_field: str,
+) -> None:
+    arguments: dict[str, Any] = {token_field: "bedrock-api-key-example"}
+    with pytest.raises(ConfigurationError) as info:
+        EnhancedChatBedrockConverse(
+            model=MODEL, region_name="us-east-1", endpoint_url=REMOTE_HTTP, **arguments
+        )
+
+    message = str(info.value)
+    assert REMOTE_HTTP in message
+    assert "https://" in message
+    assert "127.0.0.1" in message
+    assert "bedrock-api-key-example" not in message
+    assert info.value.model_id == MODEL
+
+
+def test_a_bearer_token_from_the_environment_is_refused_for_a_plain_http_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-example")
+
+    with pytest.raises(ConfigurationError, match="AWS_BEARER_TOKEN_BEDROCK"):
+        EnhancedChatBedrockConverse(model=MODEL, region_name="us-east-1", endpoint_url=REMOTE_HTTP)
+
+
+def test_the_refusal_is_a_value_error_as_langchain_aws_configuration_errors_are() -> None:
+    with pytest.raises(ValueError, match="Refusing to send the Bedrock API key"):
+        EnhancedChatBedrockConverse(
+            model=MODEL, region_name="us-east-1", endpoint_url=REMOTE_HTTP, api_key="k"
+        )
+
+
+@pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"])
+def test_a_bearer_token_is_refused_for_a_plain_http_endpoint_from_the_environment(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, REMOTE_HTTP)
+
+    with pytest.raises(ConfigurationError, match="AWS_ENDPOINT_URL") as info:
+        EnhancedChatBedrockConverse(model=MODEL, region_name="us-east-1", api_key="k")
+
+    assert REMOTE_HTTP in str(info.value)
+
+
+def test_a_control_plane_endpoint_from_the_environment_is_checked_too(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK", REMOTE_HTTP)
+
+    with pytest.raises(ConfigurationError, match="AWS_ENDPOINT_URL_BEDROCK,"):
+        EnhancedChatBedrockConverse(model=MODEL, region_name="us-east-1", api_key="k")
+
+
+@pytest.mark.parametrize(
+    "endpoint_url",
+    [
+        "https://bedrock-proxy.internal:8443",
+        "http://127.0.0.1:8000",
+        "http://127.8.9.10:8000",
+        "http://localhost:8000",
+        "http://LOCALHOST:8000",
+        "http://[::1]:8000",
+    ],
+)
+def test_a_bearer_token_may_use_https_anywhere_and_plain_http_on_a_loopback_host(
+    endpoint_url: str,
+) -> None:
+    model = EnhancedChatBedrockConverse(
+        model=MODEL, region_name="us-east-1", endpoint_url=endpoint_url, api_key="k"
+    )
+
+    assert model.client.meta.endpoint_url == endpoint_url
+    assert model.bedrock_client.meta.endpoint_url == endpoint_url
+    assert "httpBearerAuth" in (model.client.meta.config.auth_scheme_preference or "")
+
+
+def test_aws_credentials_may_use_a_plain_http_endpoint_on_another_host() -> None:
+    model = EnhancedChatBedrockConverse(
+        model=MODEL, region_name="us-east-1", endpoint_url=REMOTE_HTTP
+    )
+
+    assert model.client.meta.endpoint_url == REMOTE_HTTP
+
+
+def test_a_token_in_the_environment_is_allowed_when_the_config_pins_sigv4(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # botocore ignores the variable when the client's Config names a signature version.
+    monkeypatch.setenv("AWS_BEARER_TOKEN_BEDROCK", "bedrock-api-key-example")
+
+    model = EnhancedChatBedrockConverse(
+        model=MODEL,
+        region_name="us-east-1",
+        endpoint_url=REMOTE_HTTP,
+        api_key=None,
+        config=Config(signature_version="v4"),
+    )
+
+    assert model.client.meta.endpoint_url == REMOTE_HTTP
+
+
+def test_clients_the_caller_passes_are_used_as_they_are() -> None:
+    client = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=REMOTE_HTTP)
+    control = boto3.client("bedrock", region_name="us-east-1", endpoint_url=REMOTE_HTTP)
+
+    model = EnhancedChatBedrockConverse(
+        model=MODEL, client=client, bedrock_client=control, endpoint_url=REMOTE_HTTP, api_key="k"
+    )
+
+    assert model.client is client
+
+
+def test_a_control_plane_client_built_for_a_passed_runtime_client_is_checked() -> None:
+    client = boto3.client("bedrock-runtime", region_name="us-east-1", endpoint_url=REMOTE_HTTP)
+
+    with pytest.raises(ConfigurationError, match="endpoint_url="):
+        EnhancedChatBedrockConverse(
+            model=MODEL, client=client, endpoint_url=REMOTE_HTTP, api_key="k"
+        )
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.255.0.1", True),
+        ("::1", True),
+        ("::ffff:127.0.0.1", True),
+        ("localhost", True),
+        ("localhost.", True),
+        ("0.0.0.0", False),  # noqa: S104 - a host name under test, nothing binds it
+        ("10.1.2.3", False),
+        ("localhost.example.com", False),
+        ("bedrock-runtime.us-east-1.amazonaws.com", False),
+        ("", False),
+        (None, False),
+    ],
+)
+def test_loopback_hosts_are_localhost_and_the_loopback_addresses(
+    host: str | None, *, loopback: bool
+) -> None:
+    assert is_loopback_host(host) is loopback
