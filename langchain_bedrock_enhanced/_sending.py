@@ -34,6 +34,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
+from botocore.config import Config
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 
 from langchain_bedrock_enhanced._transport.request_count import (
@@ -395,9 +396,11 @@ def _stream_tries(client: Any) -> int:  # noqa: ANN401 - any boto3 client
     invisible to botocore's retries, which end with the HTTP response; honouring the
     same setting keeps one rule for every request.
     """
-    retries: Mapping[str, Any] = (
-        getattr(getattr(getattr(client, "meta", None), "config", None), "retries", None) or {}
-    )
+    config = getattr(getattr(client, "meta", None), "config", None)
+    if not isinstance(config, Config):
+        return 1  # not a botocore client (a test double): no retry settings to honour
+    found = getattr(config, "retries", None)
+    retries: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     total = retries.get("total_max_attempts")
     if isinstance(total, int) and total > 0:
         return total

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -214,12 +214,13 @@ def map_bedrock_errors(**context: Unpack[ContextArgs]) -> Iterator[None]:
 def as_typed(err: BaseException, **context: Unpack[ContextArgs]) -> BaseException:
     """`err` as the error the package raises: typed, yet still what it was.
 
-    A botocore error becomes an instance of both its typed class and its own botocore
-    class, with the same `.response` and `.operation_name`, so that
-    `except ThrottlingError` and `except client.exceptions.ThrottlingException` (or
-    `except ClientError`) both catch it. Our own errors come back unchanged, and
-    anything that is neither is left alone: it is not a Bedrock failure. Raise the
-    result `from err`.
+    A botocore error is typed in place: the same object, with the same `.response`,
+    `.operation_name`, traceback and cause, becomes an instance of its typed class as
+    well as of its own class, so that `except ThrottlingError` and
+    `except client.exceptions.ThrottlingException` (or `except ClientError`) both
+    catch it, and code that compares the error by identity still finds it. Our own
+    errors come back unchanged, and anything that is neither is left alone: it is not
+    a Bedrock failure.
 
     Args:
         err: The exception that escaped a call.
@@ -234,10 +235,10 @@ def as_typed(err: BaseException, **context: Unpack[ContextArgs]) -> BaseExceptio
         ...     {"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "Converse"
         ... )
         >>> typed = as_typed(raw, model_id="amazon.nova-lite-v1:0", attempts=3)
-        >>> isinstance(typed, ThrottlingError), isinstance(typed, ClientError)
-        (True, True)
-        >>> typed.response is raw.response, typed.context.attempts
-        (True, 3)
+        >>> isinstance(typed, ThrottlingError), isinstance(typed, ClientError), typed is raw
+        (True, True, True)
+        >>> typed.response["Error"]["Code"], typed.context.attempts
+        ('ThrottlingException', 3)
     """
     if isinstance(err, BedrockEnhancedError) or not isinstance(err, (ClientError, BotoCoreError)):
         return err
@@ -272,13 +273,26 @@ def keeping_botocore_class(
     )
     if raw is None:
         return typed
-    theirs = next(base for base in type(raw).__mro__ if base.__module__.startswith("botocore"))
+    # The class raised, whole: langchain-aws raises subclasses of botocore's errors
+    # that are also langchain-core's (ContextOverflowError), and both must still catch.
+    theirs: type[BaseException] = type(raw)
+    if issubclass(theirs, BedrockEnhancedError):  # already one of ours: its botocore half
+        theirs = next(
+            base
+            for base in theirs.__mro__
+            if issubclass(base, BaseException) and not issubclass(base, BedrockEnhancedError)
+        )
     dual = _dual_class(type(typed), theirs)
-    both = dual.__new__(dual)
-    both.__dict__.update(raw.__dict__)
+    # The error that escaped is typed in place when it is the botocore error itself:
+    # the caller gets the very object langchain-aws would have raised (`is` holds),
+    # with its traceback and cause, now also our typed error.
+    both = original if raw is original else dual.__new__(dual)
+    if both is not original:
+        both.__dict__.update(raw.__dict__)
+    both.__class__ = dual
     both.__dict__.update(typed.__dict__)
     both.args = typed.args
-    return both
+    return cast("BedrockEnhancedError", both)
 
 
 _DUALS: dict[tuple[type[BaseException], type[BaseException]], type[BedrockEnhancedError]] = {}
