@@ -31,7 +31,7 @@ find_python = for p in python$(1) $$(pyenv root 2>/dev/null)/versions/$(1).*/bin
 	"$$p" -c '' 2>/dev/null && { command -v "$$p"; exit 0; }; done; \
 	echo "No working python$(1) on PATH or in pyenv: install Python $(1)." >&2; exit 1
 
-.PHONY: help install lock demo test test-all test-unit test-wire lint format bench clean
+.PHONY: help install lock demo test test-all test-unit test-wire lint format bench soak compat clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.%-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -96,6 +96,13 @@ format: $(STAMP) ## Apply ruff's fixes and formatting
 
 bench: $(STAMP) ## Run the benchmarks; writes benchmarks/results/latest.json and latest.md
 	$(PY) -m benchmarks
+
+soak: $(STAMP) ## Run 2,000 mixed calls against a faulty emulator; prints the targets, writes benchmarks/results/soak.json
+	$(PY) -m benchmarks.soak
+
+# Fetches langchain-aws's tests from the registry at run time: we may not copy them here.
+compat: $(STAMP) ## Run langchain-aws's own ChatBedrockConverse unit tests (locked version) on our class too; fails on a regression
+	$(PY) scripts/langchain_aws_compat.py
 
 clean: ## Remove the virtualenvs (.venv and every .venv-3.X) and caches
 	rm -rf $(VENV) .venv-*/ .pytest_cache .mypy_cache .ruff_cache .hypothesis
