@@ -44,6 +44,7 @@ from typing_extensions import Self, override
 
 from langchain_bedrock_enhanced import _sending as sending
 from langchain_bedrock_enhanced import request_checks
+from langchain_bedrock_enhanced._call_values import deep_merge, validated_call_kwargs
 from langchain_bedrock_enhanced._transport import async_capture, async_clients
 from langchain_bedrock_enhanced._transport.sessions import build_missing_clients
 from langchain_bedrock_enhanced._transport.user_agent import memoize_user_agent
@@ -56,7 +57,6 @@ from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_mod
 from langchain_bedrock_enhanced.parameters import (
     FAMILY_KWARGS,
     BedrockModelParameters,
-    check_value_types,
 )
 
 if TYPE_CHECKING:
@@ -75,17 +75,6 @@ logger = logging.getLogger(__name__)
 
 ToolChoiceValue = Literal["auto", "any", "tool"]
 """A `tool_choice` kind Bedrock understands."""
-
-
-def _deep_merge(base: Mapping[str, Any], extra: Mapping[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in extra.items():
-        current = merged.get(key)
-        if isinstance(current, Mapping) and isinstance(value, Mapping):
-            merged[key] = _deep_merge(current, value)
-        else:
-            merged[key] = value
-    return merged
 
 
 def _fold_system(messages: Sequence[BaseMessage], extra_system: Sequence[str]) -> list[BaseMessage]:
@@ -434,7 +423,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             # first one can place the values; the after-validator reads them back.
             layout = cls.PARAMETER_CLASSES[0]
             fields = values.get("additional_model_request_fields") or {}
-            values["additional_model_request_fields"] = _deep_merge(
+            values["additional_model_request_fields"] = deep_merge(
                 fields, layout.request_fields_for(captured)
             )
         return values
@@ -481,7 +470,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         given_fields = dict(self.additional_model_request_fields or {})
         parameters = parameter_class.from_chat_model(self, listed_id)
         self._parameters = parameters
-        request_fields = _deep_merge(
+        request_fields = deep_merge(
             parameter_class.without_additional_fields(given_fields),
             parameters.additional_model_request_fields(),
         )
@@ -530,93 +519,14 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     def _converse_params(self, **kwargs: Any) -> dict[str, Any]:
         # Call-time values are validated like constructor values, before any request
         # is built, and the validated values (1 becomes 1.0, a tuple a list) are sent.
-        params = super()._converse_params(**self._validated_call_values(kwargs))
+        params = super()._converse_params(
+            **validated_call_kwargs(
+                kwargs, self._parameters, model_id=self.model_id, region=self.region_name
+            )
+        )
         # Tools reach the request here, from bind_tools (toolConfig) or tools=.
         self._raise_if_rejected(request_checks.tool_config_problems(params.get("toolConfig")))
         return params
-
-    def _validated_call_values(self, kwargs: dict[str, Any]) -> dict[str, Any]:
-        """`kwargs` (camelCase, as langchain-aws passes them) with validated values.
-
-        A family validates the call's values merged with the constructor's, against
-        the model's limits. Without one, the call's values are held to the Converse
-        API's own bounds, and top_k to its type. Either way a value of the wrong type
-        (a string, a bool, a float for an int) is an error, not converted.
-
-        Raises:
-            ParameterValidationError: A call-time value is of the wrong type or out
-                of range; nothing was sent.
-        """
-        kwargs = dict(kwargs)
-        top_k = kwargs.pop("topK", None)
-        parameters = self._parameters
-        layout = type(parameters) if parameters is not None else BedrockModelParameters
-        invoke_fields = dict(kwargs.get("additionalModelRequestFields") or {})
-        call_values = {
-            "temperature": kwargs.get("temperature"),
-            "top_p": kwargs.get("topP"),
-            "max_tokens": kwargs.get("maxTokens"),
-            # langchain-aws sends `stop or stopSequences`: an empty list is no value.
-            "stop_sequences": kwargs.get("stop") or kwargs.get("stopSequences") or None,
-            "top_k": top_k,
-        }
-        given: dict[str, Any] = {
-            **(layout.read_additional_fields(invoke_fields) if parameters is not None else {}),
-            **{name: value for name, value in call_values.items() if value is not None},
-        }
-        check_value_types(given, model_id=self.model_id, region=self.region_name)
-        inference = kwargs.get("inferenceConfig")
-        if inference:
-            # langchain-aws sends a call's inference_config as it is, in place of
-            # every other sampling value.
-            kwargs["inferenceConfig"] = layout.from_inference_config(
-                inference,
-                model_id=parameters.model_id if parameters is not None else self.model_id,
-                region=self.region_name,
-            ).inference_config()
-        if parameters is None:
-            return self._with_converse_bounds(kwargs, given)
-        if given:
-            merged = {**parameters.model_dump(exclude_none=True), **given}
-            validated = layout.validated(merged, region=self.region_name)
-            self._put_validated(kwargs, given, validated)
-            fields = _deep_merge(
-                layout.without_additional_fields(invoke_fields),
-                validated.additional_model_request_fields(),
-            )
-            kwargs["additionalModelRequestFields"] = fields or None
-        return kwargs
-
-    def _with_converse_bounds(
-        self, kwargs: dict[str, Any], given: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        """`kwargs` for a model no family claims: Converse's own bounds, top_k as given."""
-        general = {name: value for name, value in given.items() if name != "top_k"}
-        if general:
-            validated = BedrockModelParameters.validated(
-                {"model_id": self.model_id, **general}, region=self.region_name
-            )
-            self._put_validated(kwargs, general, validated)
-        if "top_k" in given:
-            kwargs["additionalModelRequestFields"] = {
-                **(kwargs.get("additionalModelRequestFields") or {}),
-                "top_k": given["top_k"],
-            }
-        return kwargs
-
-    @staticmethod
-    def _put_validated(
-        kwargs: dict[str, Any], given: Mapping[str, Any], validated: BedrockModelParameters
-    ) -> None:
-        """Replace the call's sampling values in `kwargs` by their validated forms."""
-        for name, camel in (("temperature", "temperature"), ("top_p", "topP")):
-            if name in given:
-                kwargs[camel] = getattr(validated, name)
-        if "max_tokens" in given:
-            kwargs["maxTokens"] = validated.max_tokens
-        if "stop_sequences" in given:
-            kwargs["stop"] = list(validated.stop_sequences or ())
-            kwargs.pop("stopSequences", None)
 
     def _raise_if_rejected(self, problems: Sequence[request_checks.RequestProblem]) -> None:
         """Raise one `RequestValidationError` (also a `ClientError`) for `problems`."""

@@ -24,7 +24,15 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("errors and files", ("errors.*", "_files")),
     (
         "parameters, transport, access, catalog",
-        ("parameters", "request_checks", "_sending", "_transport.*", "access.*", "catalog.*"),
+        (
+            "parameters",
+            "_call_values",
+            "request_checks",
+            "_sending",
+            "_transport.*",
+            "access.*",
+            "catalog.*",
+        ),
     ),
     ("chat model", ("chat_model",)),
     (
