@@ -235,3 +235,36 @@ def test_a_model_without_a_profile_here_keeps_raising_the_profile_requirement() 
         message = robust.invoke("hello")
     assert message.response_metadata["region"] == "us-east-1"
     assert isinstance(info.value, BedrockEnhancedError)
+
+
+def test_inside_a_chain_a_stream_is_retried_before_content_and_never_after() -> None:
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    prompt = ChatPromptTemplate.from_template("Tell me about {topic}")
+    before = {"match": {"model_id": HAIKU}, "mid_stream": "ThrottlingException", "times": 1}
+    after = {"match": {"model_id": HAIKU}, "mid_stream": "ThrottlingException", "after_events": 3}
+    with BedrockEmulator(scenario={"faults": [before]}) as emu:
+        chain = prompt | _model(emu) | StrOutputParser()
+        text = "".join(chain.stream({"topic": "profiles"}))
+        assert text
+        assert len(_statuses(emu)) == 2
+        emu.clear_requests()
+        emu.set_scenario({"faults": [after]})
+        with pytest.raises(StreamInterruptedError) as info:
+            "".join(chain.stream({"topic": "profiles"}))
+    assert info.value.text
+    assert len(_statuses(emu)) == 1
+
+
+async def test_inside_a_chain_an_async_stream_is_retried_before_content() -> None:
+    from langchain_core.output_parsers import StrOutputParser
+    from langchain_core.prompts import ChatPromptTemplate
+
+    prompt = ChatPromptTemplate.from_template("Tell me about {topic}")
+    fault = {"match": {"model_id": HAIKU}, "mid_stream": "ServiceUnavailableException", "times": 1}
+    with BedrockEmulator(scenario={"faults": [fault]}) as emu:
+        chain = prompt | _model(emu) | StrOutputParser()
+        text = "".join([part async for part in chain.astream({"topic": "profiles"})])
+    assert text
+    assert len(_statuses(emu)) == 2
