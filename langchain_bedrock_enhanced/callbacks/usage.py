@@ -81,6 +81,9 @@ class UsageTotals:
     """The cost of the calls whose model has a price."""
     unpriced_requests: int = 0
     """Successful calls whose model has no price."""
+    attempts: int = 0
+    """HTTP requests the calls sent, as their metadata or errors report them (botocore's
+    retries, profile fallbacks and dropped connections included)."""
 
     @property
     def cost_usd(self) -> float | None:
@@ -95,11 +98,16 @@ class UsageTotals:
             usage=self.usage + info.usage,
             known_cost_usd=self.known_cost_usd + (info.cost_usd or 0.0),
             unpriced_requests=self.unpriced_requests + (info.cost_usd is None),
+            attempts=self.attempts + (info.attempts or 0),
         )
 
-    def add_failure(self) -> UsageTotals:
-        """These totals plus one failed call."""
-        return replace(self, failed_requests=self.failed_requests + 1)
+    def add_failure(self, attempts: int | None = None) -> UsageTotals:
+        """These totals plus one failed call, which sent `attempts` requests."""
+        return replace(
+            self,
+            failed_requests=self.failed_requests + 1,
+            attempts=self.attempts + (attempts or 0),
+        )
 
 
 class BedrockUsageCallbackHandler(CallInfoHandler):
@@ -147,7 +155,9 @@ class BedrockUsageCallbackHandler(CallInfoHandler):
         """Count a failed call against its model and access method."""
         context = error_info(error)
         self.record_failure(
-            context.model_id or model_hint or UNKNOWN, context.access_method or UNKNOWN
+            context.model_id or model_hint or UNKNOWN,
+            context.access_method or UNKNOWN,
+            attempts=context.attempts,
         )
 
     # -- recording ---------------------------------------------------------------
@@ -167,22 +177,25 @@ class BedrockUsageCallbackHandler(CallInfoHandler):
         if self._parent is not None:
             self._parent.record_call(info)
 
-    def record_failure(self, model: str, access_method: str = UNKNOWN) -> None:
+    def record_failure(
+        self, model: str, access_method: str = UNKNOWN, *, attempts: int | None = None
+    ) -> None:
         """Add one failed call (also to the parent handler, if any).
 
         Args:
             model: The model identifier of the call.
             access_method: How the model was reached, if known.
+            attempts: The HTTP requests the call sent, if known.
         """
         key = parse_model_id(model).base_model_id or model
         with self._lock:
-            self._totals = self._totals.add_failure()
-            self._by_model[key] = self._by_model.get(key, UsageTotals()).add_failure()
+            self._totals = self._totals.add_failure(attempts)
+            self._by_model[key] = self._by_model.get(key, UsageTotals()).add_failure(attempts)
             self._by_access[access_method] = self._by_access.get(
                 access_method, UsageTotals()
-            ).add_failure()
+            ).add_failure(attempts)
         if self._parent is not None:
-            self._parent.record_failure(model, access_method)
+            self._parent.record_failure(model, access_method, attempts=attempts)
 
     def reset(self) -> None:
         """Forget everything counted so far."""

@@ -268,3 +268,17 @@ async def test_inside_a_chain_an_async_stream_is_retried_before_content() -> Non
         text = "".join([part async for part in chain.astream({"topic": "profiles"})])
     assert text
     assert len(_statuses(emu)) == 2
+
+
+def test_the_usage_callback_counts_the_same_requests_as_the_wire() -> None:
+    from langchain_bedrock_enhanced import get_bedrock_usage_callback
+
+    with BedrockEmulator(scenario={"faults": [{**THROTTLE, "times": 2}]}) as emu:
+        model = _model(emu)
+        with get_bedrock_usage_callback() as usage:
+            model.invoke("hello")
+            emu.set_scenario({"faults": [THROTTLE]})
+            with pytest.raises(ThrottlingError):
+                model.invoke("hello")
+    assert usage.totals.attempts == len(_statuses(emu)) == 3 + 3
+    assert (usage.totals.successful_requests, usage.totals.failed_requests) == (1, 1)
