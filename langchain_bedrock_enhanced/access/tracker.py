@@ -12,6 +12,8 @@ The tracker is told the outcome of every call (`record_success`,
   rewrite the file on every call.
 - **Statistics** (`get_statistics()`): per pair, the calls by access method,
   successes, failures and profile requirements. They live in memory only.
+  `statistics_records()` gives them with the learned preference as plain records,
+  ready for `json.dumps` or `pandas.DataFrame`.
 
 Every method is thread-safe: state changes happen under one lock, and the hot path
 (`get_preference`, `record_*` without a change) is a few dictionary operations.
@@ -42,7 +44,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import ClassVar
+from typing import ClassVar, TypedDict
 
 from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
 from langchain_bedrock_enhanced.access.preferences import (
@@ -55,7 +57,14 @@ from langchain_bedrock_enhanced.access.preferences import (
 from langchain_bedrock_enhanced.errors import ConfigurationError
 from langchain_bedrock_enhanced.model_ids import AccessMethod, parse_model_id
 
-__all__ = ["DEFAULT_TTL", "AccessMethodTracker", "AccessStatistics", "Clock"]
+__all__ = [
+    "DEFAULT_TTL",
+    "AccessMethodTracker",
+    "AccessStatistics",
+    "Clock",
+    "PreferenceRecord",
+    "StatisticsRecord",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +143,54 @@ class AccessStatistics:
             "failures": self.failures,
             "profile_requirements": self.profile_requirements,
         }
+
+
+class PreferenceRecord(TypedDict):
+    """A learned preference as plain JSON values; part of a `StatisticsRecord`.
+
+    Example:
+        >>> record: PreferenceRecord = {
+        ...     "preferred_method": "regional_cris", "profile_id": "eu.m",
+        ...     "learned_from_error": True, "learned_at": "2026-01-01T00:00:00+00:00"}
+        >>> sorted(record)
+        ['learned_at', 'learned_from_error', 'preferred_method', 'profile_id']
+    """
+
+    preferred_method: str | None
+    """The `AccessMethod` value that worked (`"direct"`, `"regional_cris"`, ...), or
+    `None` when only "the bare ID needs a profile" is known."""
+    profile_id: str | None
+    """The profile ID that worked, for a profile method."""
+    learned_from_error: bool
+    """Bedrock said the bare model ID needs an inference profile."""
+    learned_at: str
+    """When it was learned or last confirmed, ISO-8601 with its UTC offset."""
+
+
+class StatisticsRecord(TypedDict):
+    """One (model, region) pair's statistics and learned preference, as plain JSON values.
+
+    Example:
+        >>> AccessMethodTracker().statistics_records()
+        []
+    """
+
+    model_id: str
+    """The model, normalised to its base model ID where one is knowable."""
+    region: str
+    """The region of the calls."""
+    calls_by_method: dict[str, int]
+    """Calls per access method, keyed by every `AccessMethod` value (0 when unused)."""
+    calls: int
+    """Successes plus failures."""
+    successes: int
+    """Calls that succeeded."""
+    failures: int
+    """Calls that failed, profile requirements included."""
+    profile_requirements: int
+    """Times Bedrock said the bare ID needs a profile."""
+    preference: PreferenceRecord | None
+    """The unexpired learned preference, or `None` when nothing is learned."""
 
 
 @dataclass
@@ -396,6 +453,45 @@ class AccessMethodTracker:
         with self._lock:
             return {key: counts.frozen() for key, counts in self._counts.items()}
 
+    def statistics_records(self) -> list[StatisticsRecord]:
+        """The statistics and learned preference of every pair, as plain records.
+
+        There is one record per `(model_id, region)` pair with statistics (as in
+        `get_statistics()`), sorted by model ID then region. Every value is a string,
+        number, boolean, `None`, or a dictionary of those, so the list goes straight
+        into `json.dumps` or `pandas.DataFrame(records)`.
+
+        Returns:
+            The records; see `StatisticsRecord` for the keys.
+
+        Example:
+            >>> import json
+            >>> from datetime import datetime, timezone
+            >>> new_year = datetime(2026, 1, 1, tzinfo=timezone.utc)
+            >>> tracker = AccessMethodTracker(clock=lambda: new_year)
+            >>> tracker.record_profile_requirement("amazon.nova-pro-v1:0", "eu-west-1")
+            >>> tracker.record_success("amazon.nova-pro-v1:0", "eu-west-1",
+            ...     AccessMethod.REGIONAL_CRIS, profile_id="eu.amazon.nova-pro-v1:0")
+            >>> record = tracker.statistics_records()[0]
+            >>> record["calls_by_method"]
+            {'direct': 1, 'regional_cris': 1, 'global_cris': 0, 'application_profile': 0}
+            >>> record["calls"], record["successes"], record["profile_requirements"]
+            (2, 1, 1)
+            >>> print(json.dumps(record["preference"], indent=1))
+            {
+             "preferred_method": "regional_cris",
+             "profile_id": "eu.amazon.nova-pro-v1:0",
+             "learned_from_error": true,
+             "learned_at": "2026-01-01T00:00:00+00:00"
+            }
+        """
+        with self._lock:
+            now = self._clock()
+            return [
+                _record(key, counts.frozen(), self._current(key, now))
+                for key, counts in sorted(self._counts.items())
+            ]
+
     def forget(self, model_id: str, region: str) -> None:
         """Drop the learned preference for a pair (statistics stay).
 
@@ -468,3 +564,27 @@ class AccessMethodTracker:
                 new.requires_profile,
                 new.profile_id,
             )
+
+
+def _record(
+    key: PreferenceKey, stats: AccessStatistics, preference: AccessMethodPreference | None
+) -> StatisticsRecord:
+    learned: PreferenceRecord | None = None
+    if preference is not None:
+        method = preference.get_preferred_method()
+        learned = {
+            "preferred_method": None if method is None else method.value,
+            "profile_id": preference.profile_id,
+            "learned_from_error": preference.learned_from_error,
+            "learned_at": preference.last_updated.isoformat(),
+        }
+    return {
+        "model_id": key[0],
+        "region": key[1],
+        "calls_by_method": {m.value: stats.calls_by_method.get(m, 0) for m in AccessMethod},
+        "calls": stats.total_calls,
+        "successes": stats.successes,
+        "failures": stats.failures,
+        "profile_requirements": stats.profile_requirements,
+        "preference": learned,
+    }

@@ -7,7 +7,8 @@ Adding a family means adding one module here (or publishing one under the
 `langchain_bedrock_enhanced.models` entry-point group); nothing else changes.
 
 The registry (`get_client_class_for_model`, `resolve_model`, ...) finds families
-with `pkgutil`, skipping modules whose name starts with `_`.
+with `pkgutil`, skipping modules whose name starts with `_`;
+`register_model_family` and `unregister_model_family` add or take one out at run time.
 
 Example:
     >>> from langchain_bedrock_enhanced.models import get_client_class_for_model
@@ -30,6 +31,7 @@ from langchain_bedrock_enhanced.models._registry import (
     refresh_discovery,
     register_model_family,
     resolve_model,
+    unregister_model_family,
 )
 from langchain_bedrock_enhanced.models.claude import (
     Claude3Parameters,
@@ -80,4 +82,5 @@ __all__ = [
     "refresh_discovery",
     "register_model_family",
     "resolve_model",
+    "unregister_model_family",
 ]

@@ -5,6 +5,7 @@ Families are found by scanning `langchain_bedrock_enhanced.models` with `pkgutil
 `langchain_bedrock_enhanced.models`, whose entries may name a module or a family
 class. Families registered with `register_model_family` at run time come last. When
 two families claim one model ID, a warning is logged and the later one wins.
+`unregister_model_family` takes any of them out, until it is registered again.
 
 The scan is lazy: it runs on the first lookup, exactly once even when many threads
 ask at the same time, and again only on `refresh_discovery()`. Lookups are cached by
@@ -52,6 +53,7 @@ __all__ = [
     "refresh_discovery",
     "register_model_family",
     "resolve_model",
+    "unregister_model_family",
 ]
 
 logger = logging.getLogger(__name__)
@@ -85,6 +87,9 @@ class ModelMatch(NamedTuple):
 
 @dataclass
 class _Registry:
+    # What the last scan found, before run-time registrations and removals.
+    discovered: tuple[type[EnhancedChatBedrockConverse], ...]
+    # The families in effect, in precedence order (later wins a shared ID).
     scanned: tuple[type[EnhancedChatBedrockConverse], ...]
     exact: dict[str, ModelMatch]
     stems: dict[str, ModelMatch]
@@ -96,6 +101,8 @@ class _Registry:
 _lock = threading.RLock()
 _registry: _Registry | None = None
 _runtime_families: list[type[EnhancedChatBedrockConverse]] = []
+# Unregistered families, kept out of every scan until registered again.
+_hidden_families: set[type[EnhancedChatBedrockConverse]] = set()
 
 
 # ------------------------------------------------------------------ scanning
@@ -162,8 +169,12 @@ def _scan() -> tuple[type[EnhancedChatBedrockConverse], ...]:
     return tuple(dict.fromkeys(families))
 
 
-def _index(scanned: Iterable[type[EnhancedChatBedrockConverse]]) -> _Registry:
-    families = tuple(dict.fromkeys([*scanned, *_runtime_families]))
+def _index(discovered: tuple[type[EnhancedChatBedrockConverse], ...]) -> _Registry:
+    families = tuple(
+        family
+        for family in dict.fromkeys([*discovered, *_runtime_families])
+        if family not in _hidden_families
+    )
     exact: dict[str, ModelMatch] = {}
     for family in families:
         for parameter_class in family.PARAMETER_CLASSES:
@@ -183,7 +194,7 @@ def _index(scanned: Iterable[type[EnhancedChatBedrockConverse]]) -> _Registry:
     stems: dict[str, ModelMatch] = {}
     for model_id, match in exact.items():
         stems.setdefault(unversioned_model_id(model_id), match)
-    return _Registry(scanned=tuple(families), exact=exact, stems=stems)
+    return _Registry(discovered=discovered, scanned=families, exact=exact, stems=stems)
 
 
 def _current() -> _Registry:
@@ -198,8 +209,8 @@ def _build(*, rescan: bool) -> _Registry:
     with _lock:
         if _registry is not None and not rescan:
             return _registry
-        scanned = _scan() if rescan or _registry is None else _registry.scanned
-        _registry = _index(scanned)
+        discovered = _scan() if rescan or _registry is None else _registry.discovered
+        _registry = _index(discovered)
         return _registry
 
 
@@ -223,7 +234,8 @@ def register_model_family(family: FamilyT) -> FamilyT:
     """Register a family class at run time; usable as a class decorator.
 
     The family takes precedence over discovered ones for the IDs it shares with
-    them (with a warning), and survives `refresh_discovery()`.
+    them (with a warning), and survives `refresh_discovery()`. Registering a family
+    that `unregister_model_family` took out brings it back.
 
     Args:
         family: An `EnhancedChatBedrockConverse` subclass with `PARAMETER_CLASSES`.
@@ -248,11 +260,62 @@ def register_model_family(family: FamilyT) -> FamilyT:
         raise ConfigurationError(msg)
     global _registry  # noqa: PLW0603 - the module-level registry is the cache
     with _lock:
+        _hidden_families.discard(family)
         if family not in _runtime_families:
             _runtime_families.append(family)
-        scanned = _registry.scanned if _registry is not None else _scan()
-        _registry = _index(scanned)
+        discovered = _registry.discovered if _registry is not None else _scan()
+        _registry = _index(discovered)
     return family
+
+
+def unregister_model_family(family: type[EnhancedChatBedrockConverse]) -> None:
+    """Take a family out of discovery, wherever it came from; the inverse of registering.
+
+    This works for a family registered at run time, one found in this package and
+    one contributed through the entry-point group. The removal survives
+    `refresh_discovery()`; `register_model_family(family)` undoes it. The models the
+    family claimed become unsupported, or go back to the family that claimed them
+    before it.
+
+    Args:
+        family: A family class that currently serves models.
+
+    Raises:
+        ConfigurationError: `family` is not a family in effect: never found nor
+            registered, or already unregistered.
+
+    Example:
+        >>> from langchain_bedrock_enhanced.errors import UnsupportedModelError
+        >>> from langchain_bedrock_enhanced.models.mistral import (
+        ...     MistralEnhancedChatBedrockConverse,
+        ... )
+        >>> unregister_model_family(MistralEnhancedChatBedrockConverse)
+        >>> try:
+        ...     get_client_class_for_model("mistral.mistral-large-2402-v1:0")
+        ... except UnsupportedModelError:
+        ...     print("unsupported")
+        unsupported
+        >>> register_model_family(MistralEnhancedChatBedrockConverse).__name__
+        'MistralEnhancedChatBedrockConverse'
+        >>> get_client_class_for_model("mistral.mistral-large-2402-v1:0").__name__
+        'MistralEnhancedChatBedrockConverse'
+    """
+    global _registry  # noqa: PLW0603 - the module-level registry is the cache
+    with _lock:
+        registry = _current()
+        if family not in registry.scanned:
+            name = getattr(family, "__name__", repr(family))
+            known = ", ".join(sorted(f.__name__ for f in registry.scanned))
+            msg = (
+                f"{name} is not a model family in effect, so it cannot be unregistered: "
+                "it was never discovered or registered, or it was already unregistered. "
+                f"The families in effect are: {known}."
+            )
+            raise ConfigurationError(msg)
+        _hidden_families.add(family)
+        if family in _runtime_families:
+            _runtime_families.remove(family)
+        _registry = _index(registry.discovered)
 
 
 def get_all_supported_model_ids() -> tuple[str, ...]:

@@ -149,6 +149,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "refresh_discovery",
         "register_model_family",
         "resolve_model",
+        "unregister_model_family",
     ],
     "langchain_bedrock_enhanced.runnables": [
         "BedrockRateLimiter",

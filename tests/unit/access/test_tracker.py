@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from datetime import datetime, timedelta, timezone
@@ -178,6 +179,85 @@ def test_statistics_are_a_snapshot(tracker: AccessMethodTracker) -> None:
     before = tracker.get_statistics()
     tracker.record_success(NOVA, "us-east-1", AccessMethod.DIRECT)
     assert before[NOVA, "us-east-1"].successes == 1
+
+
+def test_statistics_records_go_straight_into_json(tracker: AccessMethodTracker) -> None:
+    tracker.record_profile_requirement(SONNET, "eu-west-1")
+    tracker.record_success(SONNET, "eu-west-1", AccessMethod.REGIONAL_CRIS, f"eu.{SONNET}")
+    tracker.record_success(NOVA, "us-east-1", AccessMethod.DIRECT)
+    tracker.record_failure(NOVA, "us-west-2", AccessMethod.DIRECT)
+    records = tracker.statistics_records()
+    assert json.loads(json.dumps(records)) == records
+
+
+def test_statistics_records_hold_one_record_per_model_and_region_sorted(
+    tracker: AccessMethodTracker,
+) -> None:
+    tracker.record_success(f"us.{SONNET}", "us-east-1", AccessMethod.REGIONAL_CRIS, f"us.{SONNET}")
+    tracker.record_success(NOVA, "us-west-2", AccessMethod.DIRECT)
+    tracker.record_success(NOVA, "eu-west-1", AccessMethod.DIRECT)
+    tracker.record_success(NOVA, "eu-west-1", AccessMethod.DIRECT)
+    pairs = [(r["model_id"], r["region"]) for r in tracker.statistics_records()]
+    assert pairs == [(NOVA, "eu-west-1"), (NOVA, "us-west-2"), (SONNET, "us-east-1")]
+    assert set(pairs) == set(tracker.get_statistics())
+
+
+def test_statistics_records_count_calls_by_every_method_under_string_keys(
+    tracker: AccessMethodTracker,
+) -> None:
+    tracker.record_profile_requirement(SONNET, "eu-west-1")
+    tracker.record_success(SONNET, "eu-west-1", AccessMethod.REGIONAL_CRIS, f"eu.{SONNET}")
+    tracker.record_failure(SONNET, "eu-west-1", AccessMethod.GLOBAL_CRIS)
+    [record] = tracker.statistics_records()
+    assert record["calls_by_method"] == {
+        "direct": 1,
+        "regional_cris": 1,
+        "global_cris": 1,
+        "application_profile": 0,
+    }
+    assert (
+        record["calls"],
+        record["successes"],
+        record["failures"],
+        record["profile_requirements"],
+    ) == (3, 1, 2, 1)
+
+
+def test_statistics_records_carry_the_learned_preference_with_an_iso_timestamp(
+    tracker: AccessMethodTracker, clock: FakeClock
+) -> None:
+    tracker.record_profile_requirement(SONNET, "eu-west-1")
+    clock.advance(timedelta(minutes=5))
+    tracker.record_success(SONNET, "eu-west-1", AccessMethod.GLOBAL_CRIS, f"global.{SONNET}")
+    [record] = tracker.statistics_records()
+    assert record["preference"] == {
+        "preferred_method": "global_cris",
+        "profile_id": f"global.{SONNET}",
+        "learned_from_error": True,
+        "learned_at": "2026-01-01T00:05:00+00:00",
+    }
+    assert datetime.fromisoformat(record["preference"]["learned_at"]) == clock.now
+
+
+def test_a_requirement_alone_is_a_preference_without_a_preferred_method(
+    tracker: AccessMethodTracker,
+) -> None:
+    tracker.record_profile_requirement(SONNET, "eu-west-1")
+    [record] = tracker.statistics_records()
+    assert record["preference"] is not None
+    assert record["preference"]["preferred_method"] is None
+    assert record["preference"]["learned_from_error"] is True
+
+
+def test_statistics_records_have_no_preference_when_nothing_is_learned_or_it_expired(
+    tracker: AccessMethodTracker, clock: FakeClock
+) -> None:
+    tracker.record_failure(NOVA, "us-east-1", AccessMethod.DIRECT)  # a failure learns nothing
+    tracker.record_success(SONNET, "us-east-1", AccessMethod.DIRECT)
+    clock.advance(timedelta(hours=2))
+    records = tracker.statistics_records()
+    assert [(r["model_id"], r["preference"]) for r in records] == [(NOVA, None), (SONNET, None)]
+    assert [r["successes"] for r in records] == [0, 1]
 
 
 def test_a_requirement_reported_as_a_failure_is_learned_and_counted_once(

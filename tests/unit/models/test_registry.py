@@ -35,6 +35,7 @@ from langchain_bedrock_enhanced.models import (
     get_parameter_class_for_model,
     get_parameter_instance_for_client,
     refresh_discovery,
+    unregister_model_family,
 )
 from langchain_bedrock_enhanced.parameters import BedrockModelParameters, ModelLimits
 
@@ -60,8 +61,11 @@ class AcmeChat(EnhancedChatBedrockConverse):
 @pytest.fixture(autouse=True)
 def _fresh_discovery() -> Iterator[None]:
     saved = list(discovery._runtime_families)
+    hidden = set(discovery._hidden_families)
     yield
     discovery._runtime_families[:] = saved
+    discovery._hidden_families.clear()
+    discovery._hidden_families.update(hidden)
     refresh_discovery()
 
 
@@ -278,6 +282,26 @@ def test_entry_points_contribute_families() -> None:
         get_client_class_for_model("us.acme.rocket-v1:0")
 
 
+@pytest.fixture
+def acme_entry_point() -> Iterator[None]:
+    """`AcmeChat` published under the entry-point group, as an installed package would."""
+    entry = importlib.metadata.EntryPoint(
+        name="acme", value=f"{AcmeChat.__module__}:AcmeChat", group=discovery.ENTRY_POINT_GROUP
+    )
+    real_entry_points = importlib.metadata.entry_points
+
+    def entry_points(**kwargs: Any) -> Any:
+        if kwargs.get("group") == discovery.ENTRY_POINT_GROUP:
+            return [entry]
+        return real_entry_points(**kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importlib.metadata, "entry_points", entry_points)
+        refresh_discovery()
+        yield
+    refresh_discovery()
+
+
 def test_register_model_family_at_run_time_survives_refresh() -> None:
     with pytest.raises(UnsupportedModelError):
         get_client_class_for_model("acme.rocket-v1:0")
@@ -326,3 +350,71 @@ def test_parameter_instance_for_our_client_is_its_validated_parameters() -> None
         model="us.amazon.nova-lite-v1:0", region_name="us-east-1", top_k=3
     )
     assert get_parameter_instance_for_client(model) is model.parameters
+
+
+def test_unregistering_a_run_time_family_makes_its_models_unsupported() -> None:
+    register_model_family(AcmeChat)
+    unregister_model_family(AcmeChat)
+    with pytest.raises(UnsupportedModelError):
+        get_client_class_for_model("acme.rocket-v1:0")
+    assert "acme.rocket-v1:0" not in get_all_supported_model_ids()
+    refresh_discovery()
+    with pytest.raises(UnsupportedModelError):
+        get_client_class_for_model("acme.rocket-v1:0")
+
+
+def test_unregistering_a_discovered_family_hides_it_even_after_refresh() -> None:
+    unregister_model_family(MistralEnhancedChatBedrockConverse)
+    for _ in range(2):
+        with pytest.raises(UnsupportedModelError):
+            get_client_class_for_model("mistral.mistral-large-2402-v1:0")
+        assert MistralEnhancedChatBedrockConverse not in refresh_discovery()
+    assert not set(MistralEnhancedChatBedrockConverse.get_supported_models()) & set(
+        get_all_supported_model_ids()
+    )
+    assert get_client_class_for_model("amazon.nova-lite-v1:0") is NovaEnhancedChatBedrockConverse
+
+
+def test_unregistering_an_entry_point_family_hides_it_even_after_refresh(
+    acme_entry_point: None,
+) -> None:
+    unregister_model_family(AcmeChat)
+    refresh_discovery()
+    with pytest.raises(UnsupportedModelError):
+        get_client_class_for_model("us.acme.rocket-v1:0")
+
+
+def test_registering_an_unregistered_family_again_brings_its_models_back() -> None:
+    unregister_model_family(NovaEnhancedChatBedrockConverse)
+    assert register_model_family(NovaEnhancedChatBedrockConverse) is NovaEnhancedChatBedrockConverse
+    assert get_client_class_for_model("us.amazon.nova-lite-v1:0") is NovaEnhancedChatBedrockConverse
+    refresh_discovery()
+    assert get_parameter_class_for_model("amazon.nova-pro-v1:0").__name__ == "NovaParameters"
+
+
+def test_unregistering_a_family_that_took_over_an_id_gives_the_id_back() -> None:
+    class RivalParameters(BedrockModelParameters):
+        MODELS: ClassVar[Mapping[str, ModelLimits]] = {
+            NOVA_LITE: ModelLimits(1000, "Rival Nova"),
+        }
+
+    class RivalChat(EnhancedChatBedrockConverse):
+        PARAMETER_CLASSES: ClassVar[tuple[type[BedrockModelParameters], ...]] = (RivalParameters,)
+
+    register_model_family(RivalChat)
+    assert get_client_class_for_model(NOVA_LITE) is RivalChat
+    unregister_model_family(RivalChat)
+    assert get_client_class_for_model(NOVA_LITE) is NovaEnhancedChatBedrockConverse
+
+
+def test_unregistering_a_class_that_serves_no_model_is_a_configuration_error() -> None:
+    with pytest.raises(ConfigurationError, match="AcmeChat is not a model family in effect"):
+        unregister_model_family(AcmeChat)
+    with pytest.raises(ConfigurationError):
+        unregister_model_family(ChatBedrockConverse)  # type: ignore[arg-type]
+
+
+def test_unregistering_twice_is_a_configuration_error() -> None:
+    unregister_model_family(LlamaEnhancedChatBedrockConverse)
+    with pytest.raises(ConfigurationError, match="already unregistered"):
+        unregister_model_family(LlamaEnhancedChatBedrockConverse)
