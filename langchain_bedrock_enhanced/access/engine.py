@@ -236,8 +236,12 @@ class _Plan:
         self._engine.tracker.record_failure(self.model_id, self.region, self.method, error=error)
         self.raise_typed(error)
 
+    def outcome(self) -> AccessOutcome:
+        """How the call reached the model, so far; records nothing."""
+        return AccessOutcome(self.method, self.model_id_to_send, self.region, self.sent)
+
     def on_success(self) -> AccessOutcome:
-        outcome = AccessOutcome(self.method, self.model_id_to_send, self.region, self.sent)
+        outcome = self.outcome()
         self._engine.tracker.record_success(
             self.model_id, self.region, self.method, profile_id=outcome.inference_profile_id
         )
@@ -340,12 +344,19 @@ class AccessEngine:
             except Exception as error:  # noqa: BLE001 - classified by the plan
                 plan.on_error(error)
                 continue
-            on_outcome(plan.on_success())
-            yield from held
+            on_outcome(plan.outcome())
+            # One call, one record: a success once the stream ends (or its consumer
+            # stops reading), a failure if it breaks after content.
+            failed = False
             try:
+                yield from held
                 yield from iterator
             except Exception as error:  # noqa: BLE001 - after content: recorded, re-raised
+                failed = True
                 plan.on_failure_after_content(error)
+            finally:
+                if not failed:
+                    plan.on_success()
             return
 
     async def astream(
@@ -369,12 +380,17 @@ class AccessEngine:
             except Exception as error:  # noqa: BLE001 - classified by the plan
                 plan.on_error(error)
                 continue
-            on_outcome(plan.on_success())
-            for item in held:
-                yield item
+            on_outcome(plan.outcome())
+            failed = False
             try:
+                for item in held:
+                    yield item
                 async for item in iterator:
                     yield item
             except Exception as error:  # noqa: BLE001 - after content: recorded, re-raised
+                failed = True
                 plan.on_failure_after_content(error)
+            finally:
+                if not failed:
+                    plan.on_success()
             return
