@@ -24,11 +24,11 @@ PROMPT = "Say something short."
 
 NOTES = {
     "p1_invoke_ratio_vs_lc_aws": "target <= 1.05 (median ours / median ChatBedrockConverse)",
-    "p1_stream_ttft_ratio_vs_lc_aws": "target <= 1.05 (time to first chunk, medians)",
+    "p1_stream_ttft_ratio_vs_lc_aws": "target <= 1.05 (time to the first chunk with text, medians)",
     "p1_invoke_ms": "median invoke, ours, zero-latency emulator",
     "p1_lc_aws_invoke_ms": "anchor: median invoke, ChatBedrockConverse, same Config",
-    "p1_stream_ttft_ms": "median time to first chunk, ours",
-    "p1_lc_aws_stream_ttft_ms": "anchor: median time to first chunk, ChatBedrockConverse",
+    "p1_stream_ttft_ms": "median time to the first chunk with text, ours",
+    "p1_lc_aws_stream_ttft_ms": "anchor: the same, ChatBedrockConverse",
 }
 
 
@@ -39,9 +39,13 @@ def _invoke_s(model: Any) -> float:
 
 
 def _ttft_s(model: Any) -> float:
+    # Time to the first token the user sees: the first chunk with text. langchain-aws
+    # yields an empty message-start chunk first; ours holds it back until content, so
+    # "first chunk" would compare different moments of the stream.
     started = time.perf_counter()
     chunks = iter(model.stream(PROMPT))
-    next(chunks)
+    while not next(chunks).text:
+        pass
     elapsed = time.perf_counter() - started
     for _ in chunks:  # drain, so the connection goes back to the pool
         pass
