@@ -628,19 +628,10 @@ def _run_stats(args: argparse.Namespace, out: TextIO) -> int:
 
 def _run_emulator(rest: Sequence[str]) -> int:
     from langchain_bedrock_enhanced.emulator.__main__ import (  # noqa: PLC0415
-        _parser as emulator_parser,
-    )
-    from langchain_bedrock_enhanced.emulator.__main__ import (  # noqa: PLC0415
         main as emulator_main,
     )
 
-    # The emulator's parser names itself `python -m ...emulator`. Parsing once with
-    # our own name first means --help and usage errors name this command; valid
-    # arguments then parse the same way again inside the emulator's main.
-    parser = emulator_parser()
-    parser.prog = f"{PROG} emulator"
-    parser.parse_args(rest)
-    return emulator_main(rest)
+    return emulator_main(rest, prog=f"{PROG} emulator")
 
 
 # Parser and entry point --------------------------------------------------

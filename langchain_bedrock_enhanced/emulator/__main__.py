@@ -17,10 +17,12 @@ from collections.abc import Sequence
 from langchain_bedrock_enhanced.emulator._host import load_scenario, start_site
 from langchain_bedrock_enhanced.emulator._server import EmulatorApp
 
+_PROG = "python -m langchain_bedrock_enhanced.emulator"
 
-def _parser() -> argparse.ArgumentParser:
+
+def _parser(prog: str = _PROG) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m langchain_bedrock_enhanced.emulator",
+        prog=prog,
         description="A local Bedrock-compatible server for boto3 and LangChain.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback)")
@@ -55,9 +57,18 @@ async def _serve(args: argparse.Namespace) -> None:
         await runner.cleanup()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the emulator from the command line; returns the process exit code."""
-    args = _parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, *, prog: str = _PROG) -> int:
+    """Run the emulator from the command line; returns the process exit code.
+
+    Args:
+        argv: The arguments (default: the command line's).
+        prog: The command's name in `--help` and usage errors, for a caller that runs
+            it as a subcommand of its own.
+
+    Returns:
+        The exit code.
+    """
+    args = _parser(prog).parse_args(argv)
     logging.basicConfig(level=args.log_level.upper())
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args))
