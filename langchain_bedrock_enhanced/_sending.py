@@ -35,6 +35,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 
 from langchain_bedrock_enhanced._transport.request_count import (
@@ -51,6 +52,7 @@ from langchain_bedrock_enhanced.errors import (
     TransientError,
     as_typed,
     keeping_botocore_class,
+    translate_bedrock_error,
 )
 
 if TYPE_CHECKING:
@@ -309,7 +311,7 @@ def stream(
                     received.add(chunk)
                     yield first_chunk.tag(chunk)
             except Exception as error:
-                if received.has_content or attempt == tries or not _transient(model, error):
+                if received.has_content or attempt == tries or not _transient(error):
                     raise
                 time.sleep(_backoff(attempt))
             else:
@@ -347,7 +349,7 @@ async def astream(
                     received.add(chunk)
                     yield first_chunk.tag(chunk)
             except Exception as error:
-                if received.has_content or attempt == tries or not _transient(model, error):
+                if received.has_content or attempt == tries or not _transient(error):
                     raise
                 await asyncio.sleep(_backoff(attempt))
             else:
@@ -384,9 +386,12 @@ async def _aheld_until_content(
         yield chunk
 
 
-def _transient(model: Sender, error: BaseException) -> bool:
-    typed = as_typed(error, model_id=model.model_id, region=model.request_region)
-    return isinstance(typed, TransientError)
+def _transient(error: BaseException) -> bool:
+    # A question, not a conversion: as_typed would retype the error in place.
+    return isinstance(error, TransientError) or (
+        isinstance(error, (ClientError, BotoCoreError))
+        and isinstance(translate_bedrock_error(error), TransientError)
+    )
 
 
 def _stream_tries(client: Any) -> int:  # noqa: ANN401 - any boto3 client
