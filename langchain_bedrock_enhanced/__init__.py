@@ -27,6 +27,7 @@ from langchain_bedrock_enhanced.access.preferences import (
 from langchain_bedrock_enhanced.callbacks.usage import get_bedrock_usage_callback
 from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog
 from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
+from langchain_bedrock_enhanced.client import BedrockLLMClient, create_llm_client
 from langchain_bedrock_enhanced.errors import (
     AccessDeniedError,
     BedrockEnhancedError,
@@ -39,9 +40,11 @@ from langchain_bedrock_enhanced.errors import (
     ParameterValidationError,
     PermanentError,
     ProfileRequirementError,
+    RateLimitExceededError,
     RequestValidationError,
     ServiceUnavailableError,
     StreamInterruptedError,
+    StructuredOutputError,
     ThrottlingError,
     TransientError,
     UnsupportedModelError,
@@ -75,6 +78,7 @@ __all__ = [
     "AccessDeniedError",
     "AccessMethod",
     "BedrockEnhancedError",
+    "BedrockLLMClient",
     "BedrockRateLimiter",
     "BedrockRetryError",
     "ClaudeEnhancedChatBedrockConverse",
@@ -95,9 +99,11 @@ __all__ = [
     "PermanentError",
     "PreferenceStore",
     "ProfileRequirementError",
+    "RateLimitExceededError",
     "RequestValidationError",
     "ServiceUnavailableError",
     "StreamInterruptedError",
+    "StructuredOutputError",
     "ThrottlingError",
     "TokenRateLimiter",
     "TransientError",
@@ -107,6 +113,7 @@ __all__ = [
     "adaptive_retry_config",
     "arun_parallel",
     "create_langchain_chatbedrock",
+    "create_llm_client",
     "get_all_supported_model_ids",
     "get_bedrock_usage_callback",
     "register_model_family",

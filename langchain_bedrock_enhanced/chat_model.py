@@ -42,6 +42,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 from typing_extensions import Self, override
 
+from langchain_bedrock_enhanced import _native_invoke as native_invoke
 from langchain_bedrock_enhanced import _sending as sending
 from langchain_bedrock_enhanced import request_checks
 from langchain_bedrock_enhanced._call_values import deep_merge, validated_call_kwargs
@@ -52,7 +53,11 @@ from langchain_bedrock_enhanced.access.engine import (
     AccessEngine,
     SendAs,
 )
-from langchain_bedrock_enhanced.errors import BedrockEnhancedError, UnsupportedModelError
+from langchain_bedrock_enhanced.errors import (
+    BedrockEnhancedError,
+    ConfigurationError,
+    UnsupportedModelError,
+)
 from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
 from langchain_bedrock_enhanced.parameters import (
     FAMILY_KWARGS,
@@ -60,7 +65,7 @@ from langchain_bedrock_enhanced.parameters import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Awaitable
 
     from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
     from langchain_core.language_models import LanguageModelInput
@@ -636,7 +641,11 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         **kwargs: Any,
     ) -> ChatResult:
         prepared = self._prepare_messages(messages)
-        send = SendAs(super()._generate, (prepared, stop, run_manager), kwargs)
+        send: Callable[[str], ChatResult]
+        if _native_api(kwargs):
+            send = SendAs(native_invoke.generate_once, (self, prepared), kwargs)
+        else:
+            send = SendAs(super()._generate, (prepared, stop, run_manager), kwargs)
         return sending.generate(self, send, as_given=kwargs.get("model_id"))
 
     @override
@@ -648,6 +657,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
         prepared = self._prepare_messages(messages)
+        _refuse_native_stream(self, kwargs)
         open_stream = SendAs(super()._stream, (prepared, stop, run_manager), kwargs)
         return sending.stream(self, open_stream, as_given=kwargs.get("model_id"))
 
@@ -677,7 +687,12 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
     ) -> ChatResult:
         # Natively async through aiobotocore (or a pool sized for the concurrency),
         # with the request shaped by the sync path: see `_transport.async_capture`.
-        send = SendAs(async_capture.agenerate_once, (self, messages, stop, run_manager), kwargs)
+        send: Callable[[str], Awaitable[ChatResult]]
+        if _native_api(kwargs):
+            prepared = self._prepare_messages(messages)
+            send = SendAs(native_invoke.agenerate_once, (self, prepared), kwargs)
+        else:
+            send = SendAs(async_capture.agenerate_once, (self, messages, stop, run_manager), kwargs)
         return await sending.agenerate(self, send, as_given=kwargs.get("model_id"))
 
     @override
@@ -688,6 +703,7 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
+        _refuse_native_stream(self, kwargs)
         open_stream = SendAs(
             async_capture.astream_once, (self, messages, stop, run_manager), kwargs
         )
@@ -706,6 +722,24 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             ['langchain_bedrock_enhanced', 'chat_model']
         """
         return cls.__module__.split(".")
+
+
+def _native_api(kwargs: dict[str, Any]) -> bool:
+    """Whether the call asks for InvokeModel; removes the keyword from `kwargs`."""
+    api: object = kwargs.pop(native_invoke.API_KEYWORD, "converse")
+    if api not in ("converse", "invoke"):
+        msg = f'{native_invoke.API_KEYWORD} must be "converse" or "invoke", not {api!r}.'
+        raise ConfigurationError(msg)
+    return bool(api == "invoke")
+
+
+def _refuse_native_stream(model: EnhancedChatBedrockConverse, kwargs: dict[str, Any]) -> None:
+    if _native_api(kwargs):
+        msg = (
+            "Streaming goes through ConverseStream only; call invoke() for the native "
+            f'InvokeModel body ({native_invoke.API_KEYWORD}="invoke").'
+        )
+        raise ConfigurationError(msg, model_id=model.model_id, region=model.region_name)
 
 
 # langchain-core calls `inspect.signature(self._generate)` (or `_agenerate`) on every

@@ -7,6 +7,7 @@
 - `models`: the supported model IDs, their family, lifecycle and access methods.
 - `catalog show` / `catalog refresh`: what the model catalog knows about a region.
 - `stats`: what a `JsonFilePreferenceStore` file has learned.
+- `generate PROMPT`: the LLM client (`BedrockLLMClient`) from the shell.
 
 Exit codes: 0 on success, 1 when a `BedrockEnhancedError` is raised (one line on
 stderr; `--debug` shows the traceback) or a refresh gets no live data, 2 for usage
@@ -31,6 +32,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
+from langchain_bedrock_enhanced import _cli_generate
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, ConfigurationError
 
 if TYPE_CHECKING:
@@ -130,6 +132,7 @@ def run_demo(out: TextIO = sys.stdout) -> int:
         out.write(f"\nround trips seen by the emulator: {len(emu.requests)}\n")
         emu.clear_requests()
         _profile_demo(emu, out, catalog)
+        _facade_demo(emu, out, catalog)
     return 0
 
 
@@ -203,6 +206,43 @@ def _profile_demo(emu: BedrockEmulator, out: TextIO, catalog: ModelCatalog) -> N
             f"  {model_id:<44} {region:<15} {methods:<34} {stats.successes:<3} "
             f"{stats.failures:<7} {stats.profile_requirements}\n"
         )
+
+
+FACADE_SCHEMA: dict[str, Any] = {
+    "title": "trip_plan",
+    "type": "object",
+    "properties": {
+        "city": {"type": "string"},
+        "days": {"type": "integer", "minimum": 1},
+        "highlights": {"type": "array", "items": {"type": "string"}, "maxItems": 3},
+    },
+    "required": ["city", "days"],
+}
+"""The JSON Schema the demo's `generate_structured` call asks for."""
+
+
+def _facade_demo(emu: BedrockEmulator, out: TextIO, catalog: ModelCatalog) -> None:
+    """`BedrockLLMClient`: text, then a dict validated against a JSON Schema."""
+    from langchain_bedrock_enhanced.client import BedrockLLMClient  # noqa: PLC0415
+
+    client = BedrockLLMClient(
+        "us.amazon.nova-lite-v1:0",
+        region_name="us-east-1",
+        endpoint_url=emu.endpoint_url,
+        max_tokens=64,
+        aws_access_key_id="AKIDEXAMPLEDEMO00000",
+        aws_secret_access_key="demo-secret",  # noqa: S106 - the emulator's
+        catalog=catalog,
+    )
+    out.write(f"\nBedrockLLMClient ({client.model_id}), no LCEL\n")
+    out.write(f"  generate: {client.generate('Name one benefit of inference profiles.')}\n")
+    plan = client.generate_structured("Plan a 3-day trip to Lisbon.", FACADE_SCHEMA)
+    out.write(f"  generate_structured (validated against a JSON Schema): {plan}\n")
+    usage = client.usage
+    out.write(
+        f"  usage: {usage.successful_requests} calls, {usage.total_tokens} tokens, "
+        f"by access method {sorted(usage.by_access_method)}\n"
+    )
 
 
 # Shared ------------------------------------------------------------------
@@ -700,6 +740,8 @@ def _parser() -> argparse.ArgumentParser:
         "--region", action="append", help="a region to refresh (repeatable; default: one)"
     )
 
+    _cli_generate.add_parser(commands, [common])
+
     stats = commands.add_parser(
         "stats",
         parents=[common, as_json],
@@ -724,6 +766,8 @@ def _run(args: argparse.Namespace, out: TextIO) -> int:
         return run(args, out)
     if args.command == "stats":
         return _run_stats(args, out)
+    if args.command == "generate":
+        return _cli_generate.run(args, out)
     return run_demo(out)
 
 

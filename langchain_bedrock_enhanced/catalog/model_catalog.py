@@ -550,6 +550,13 @@ def _base_model(identifier: str) -> str | None:
 
 
 def _cache_key_for(endpoint_url: str | None) -> str:
+    # boto3 reads these when no endpoint is given (the emulator, in the README's quick
+    # start): what they point at must not be cached as AWS's own catalog.
+    endpoint_url = (
+        endpoint_url
+        or os.environ.get("AWS_ENDPOINT_URL_BEDROCK")
+        or os.environ.get("AWS_ENDPOINT_URL")
+    )
     if not endpoint_url:
         return "aws"
     digest = hashlib.sha256(endpoint_url.encode()).hexdigest()[:12]

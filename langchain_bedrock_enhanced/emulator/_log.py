@@ -55,7 +55,8 @@ class RequestRecord:
     `DROPPED_CONNECTION` when a `drop_connection` fault closed the connection.
     """
     body: dict[str, Any] | None = field(default=None, compare=False)
-    """The JSON request body for Converse, ConverseStream and CountTokens."""
+    """The JSON request body: Converse, ConverseStream and CountTokens, and the native
+    InvokeModel bodies that are JSON objects."""
 
     @property
     def is_runtime(self) -> bool:

@@ -147,6 +147,14 @@ def _parse_json_body(body: bytes) -> dict[str, Any]:
     return parsed
 
 
+def _json_object_or_none(body: bytes) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(body or b"null")
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
 @dataclass
 class _Call:
     """What the log needs to know about a request while it is being answered."""
@@ -451,6 +459,8 @@ class EmulatorApp:
         operation = call.operation
         if operation in {"Converse", "ConverseStream", "CountTokens"}:
             call.body = _parse_json_body(body)
+        else:  # InvokeModel's native body is logged when it is a JSON object
+            call.body = _json_object_or_none(body)
         mid_stream = self._apply_fault(call)
         identifier = call.identifier or ""
         resolution = self.world.resolve(identifier, call.region)

@@ -14,10 +14,12 @@ BedrockEnhancedError              root: everything this package raises
     │                             lists each RetryAttempt
     ├── TransientError            the same request may succeed later, elsewhere or slower
     │   ├── ThrottlingError       ThrottlingException, ServiceQuotaExceededException, 429
+    │   │   └── RateLimitExceededError  our own limiter was full and the caller would not wait
     │   ├── ModelNotReadyError    ModelNotReadyException
     │   ├── ServiceUnavailableError  ServiceUnavailable, InternalServer, 5xx, broken streams
     │   ├── ModelTimeoutError     ModelTimeoutException, connect and read timeouts
     │   └── StreamInterruptedError  a stream broke after content arrived; never re-sent
+    ├── StructuredOutputError     the answers never matched the requested schema
     └── PermanentError            the same request will fail the same way
         ├── AccessDeniedError     AccessDeniedException, bad or expired credentials
         ├── ModelNotFoundError    ResourceNotFoundException (unknown, legacy or retired model)
@@ -66,10 +68,12 @@ from langchain_bedrock_enhanced.errors._tree import (
     ParameterValidationError,
     PermanentError,
     ProfileRequirementError,
+    RateLimitExceededError,
     RequestValidationError,
     RetryAttempt,
     ServiceUnavailableError,
     StreamInterruptedError,
+    StructuredOutputError,
     ThrottlingError,
     TransientError,
     UnsupportedModelError,
@@ -90,10 +94,12 @@ __all__ = [
     "ParameterValidationError",
     "PermanentError",
     "ProfileRequirementError",
+    "RateLimitExceededError",
     "RequestValidationError",
     "RetryAttempt",
     "ServiceUnavailableError",
     "StreamInterruptedError",
+    "StructuredOutputError",
     "ThrottlingError",
     "TransientError",
     "UnsupportedModelError",

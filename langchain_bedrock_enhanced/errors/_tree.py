@@ -338,6 +338,37 @@ class ThrottlingError(TransientError):
     """Bedrock throttled the request (quota or rate limit); back off and retry."""
 
 
+class RateLimitExceededError(ThrottlingError):
+    """Our own rate limiter had no free slot, and the caller asked not to wait.
+
+    Raised before any request by `BedrockLLMClient(on_rate_limit="raise")`. It is a
+    `ThrottlingError`, so code that backs off on Bedrock's throttling backs off here too.
+
+    Args:
+        message: What failed and how to fix it.
+        requests_per_minute: The configured pace.
+        **context: The `ErrorContext` fields.
+
+    Example:
+        >>> err = RateLimitExceededError("no slot", requests_per_minute=50)
+        >>> err.requests_per_minute, isinstance(err, TransientError)
+        (50.0, True)
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        requests_per_minute: float | None = None,
+        **context: Unpack[ContextArgs],
+    ) -> None:
+        """Build the error; see the class docstring."""
+        super().__init__(message, **context)
+        self.requests_per_minute = (
+            None if requests_per_minute is None else float(requests_per_minute)
+        )
+
+
 class ModelNotReadyError(TransientError):
     """The model is not ready to serve yet; retry after a short wait."""
 
@@ -397,6 +428,40 @@ class StreamInterruptedError(TransientError):
             "tool_call_chunks": self.tool_call_chunks,
             "usage": self.usage,
         }
+
+
+class StructuredOutputError(LLMError):
+    """The model answered, but no answer matched the requested schema.
+
+    Raised by `generate_structured` after its corrective retries. The last raw answer
+    and the validation problems are kept, so the caller can log or repair them.
+
+    Args:
+        message: What failed and how to fix it.
+        raw_text: The model's last answer, as text.
+        validation_errors: One line per problem with that answer.
+        **context: The `ErrorContext` fields.
+
+    Example:
+        >>> err = StructuredOutputError(
+        ...     "no valid JSON", raw_text="Sure!", validation_errors=["no JSON object found"]
+        ... )
+        >>> err.raw_text, err.validation_errors
+        ('Sure!', ('no JSON object found',))
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        raw_text: str = "",
+        validation_errors: Sequence[str] = (),
+        **context: Unpack[ContextArgs],
+    ) -> None:
+        """Build the error; see the class docstring."""
+        super().__init__(message, **context)
+        self.raw_text = raw_text
+        self.validation_errors = tuple(validation_errors)
 
 
 class PermanentError(LLMError):

@@ -29,6 +29,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "_call_values",
             "request_checks",
             "_sending",
+            "_native_invoke",
+            "_structured",
             "_transport.*",
             "access.*",
             "catalog.*",
@@ -45,7 +47,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "runnables and callbacks",
         ("runnables.*", "callbacks.*", "retry", "parallel", "rate_limit", "usage"),
     ),
-    ("cli", ("cli", "__main__")),
+    ("facade", ("client",)),
+    ("cli", ("cli", "_cli_generate", "__main__")),
     ("front door", ("",)),
 )
 EMULATOR = "emulator"

@@ -15,6 +15,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "AccessDeniedError",
         "AccessMethod",
         "BedrockEnhancedError",
+        "BedrockLLMClient",
         "BedrockRateLimiter",
         "BedrockRetryError",
         "ClaudeEnhancedChatBedrockConverse",
@@ -35,9 +36,11 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "PermanentError",
         "PreferenceStore",
         "ProfileRequirementError",
+        "RateLimitExceededError",
         "RequestValidationError",
         "ServiceUnavailableError",
         "StreamInterruptedError",
+        "StructuredOutputError",
         "ThrottlingError",
         "TokenRateLimiter",
         "TransientError",
@@ -47,6 +50,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "adaptive_retry_config",
         "arun_parallel",
         "create_langchain_chatbedrock",
+        "create_llm_client",
         "get_all_supported_model_ids",
         "get_bedrock_usage_callback",
         "register_model_family",
@@ -67,10 +71,12 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "ParameterValidationError",
         "PermanentError",
         "ProfileRequirementError",
+        "RateLimitExceededError",
         "RequestValidationError",
         "RetryAttempt",
         "ServiceUnavailableError",
         "StreamInterruptedError",
+        "StructuredOutputError",
         "ThrottlingError",
         "TransientError",
         "UnsupportedModelError",
@@ -200,8 +206,11 @@ EXPECTED_ALL: dict[str, list[str]] = {
 }
 
 
-def test_the_root_exports_at_most_forty_names() -> None:
-    assert len(EXPECTED_ALL["langchain_bedrock_enhanced"]) <= 40
+def test_the_root_stays_a_curated_front_door() -> None:
+    # Every name an issue introduces is importable from the root (DESIGN.md, "One front
+    # door"); the bound keeps machinery (parameter classes, selectors, helpers) in the
+    # subpackages. Raise it only for a name application code writes.
+    assert len(EXPECTED_ALL["langchain_bedrock_enhanced"]) <= 52
 
 
 @pytest.mark.parametrize("module_name", sorted(EXPECTED_ALL))

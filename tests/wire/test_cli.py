@@ -28,6 +28,12 @@ PROG = "langchain-bedrock-enhanced"
 REFUSED_REGION = "eu-west-2"
 """The emulator denies `ListFoundationModels` here."""
 SCRIPT = Path(sys.executable).with_name(PROG)
+NOVA = "us.amazon.nova-lite-v1:0"
+TRIP_SCHEMA = {
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "days": {"type": "integer", "minimum": 1}},
+    "required": ["city", "days"],
+}
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
     base = tmp_path_factory.mktemp("cli")
     env = _environment(base)
     prefs = _preference_file(base / "prefs.json")
+    schema = base / "trip.json"
+    schema.write_text(json.dumps(TRIP_SCHEMA), encoding="utf-8")
     refused = {"operation": "ListFoundationModels", "region": REFUSED_REGION}
     with BedrockEmulator(
         scenario={"faults": [{"match": refused, "error": "AccessDeniedException"}]}
@@ -117,6 +125,20 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
             ],
             "stats": ["stats", "--store", str(prefs), "--json"],
             "error": ["stats", "--store", str(base / "missing.json")],
+            "generate": ["generate", "Hello there", "--model", NOVA, "--endpoint-url", url],
+            "generate stream": [
+                "generate", "Hello there", "--model", NOVA, "--region", "us-west-2", "--stream",
+                "--endpoint-url", url,
+            ],
+            "generate schema": [
+                "generate", "Plan a trip", "--model", NOVA, "--region", "us-east-2",
+                "--schema", str(schema), "--endpoint-url", url,
+            ],
+            "generate invoke": [
+                "generate", "Hello there", "--model", "us.meta.llama3-3-70b-instruct-v1:0",
+                "--api", "invoke", "--endpoint-url", url,
+            ],
+            "generate without a model": ["generate", "Hello there", "--endpoint-url", url],
         }  # fmt: skip
         argvs = {name: [sys.executable, "-m", "langchain_bedrock_enhanced", *args]
                  for name, args in commands.items()}  # fmt: skip
@@ -130,7 +152,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
         }
         ran = {}
         for name, process in processes.items():
-            stdout, stderr = process.communicate(timeout=60)
+            stdout, stderr = process.communicate(timeout=180)
             ran[name] = Ran(process.returncode, stdout, stderr)
         yield Session(emu, ran, base / "cache")
 
@@ -237,3 +259,48 @@ def test_an_error_is_one_line_on_stderr_and_exit_code_1(session: Session) -> Non
     assert ran.stdout == ""
     assert ran.stderr.count("\n") == 1
     assert ran.stderr.startswith(f"{PROG}: error: No preference file")
+
+
+def _model_calls(session: Session, operation: str) -> list[tuple[str | None, str, int]]:
+    return [
+        (r.model_id, r.region, r.status) for r in session.emulator.requests
+        if r.operation == operation
+    ]  # fmt: skip
+
+
+def test_generate_prints_the_answer(session: Session) -> None:
+    ran = session.ran["generate"]
+    assert ran.returncode == 0, ran.stderr
+    assert "Hello there" in ran.stdout
+    assert (NOVA, "us-east-1", 200) in _model_calls(session, "Converse")
+
+
+def test_generate_stream_prints_the_streamed_answer(session: Session) -> None:
+    ran = session.ran["generate stream"]
+    assert ran.returncode == 0, ran.stderr
+    assert "Hello there" in ran.stdout
+    assert _model_calls(session, "ConverseStream") == [(NOVA, "us-west-2", 200)]
+
+
+def test_generate_schema_prints_json_valid_for_the_schema(session: Session) -> None:
+    answer = session.ran["generate schema"].json()
+    assert isinstance(answer["city"], str)
+    assert answer["days"] >= 1
+    assert (NOVA, "us-east-2", 200) in _model_calls(session, "Converse")
+
+
+def test_generate_api_invoke_sends_invoke_model(session: Session) -> None:
+    ran = session.ran["generate invoke"]
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip()
+    assert _model_calls(session, "InvokeModel") == [
+        ("us.meta.llama3-3-70b-instruct-v1:0", "us-east-1", 200)
+    ]
+
+
+def test_generate_without_a_model_names_the_variable_in_one_line(session: Session) -> None:
+    ran = session.ran["generate without a model"]
+    assert ran.returncode == 1
+    assert ran.stdout == ""
+    assert ran.stderr.count("\n") == 1
+    assert "BEDROCK_MODEL_ID" in ran.stderr

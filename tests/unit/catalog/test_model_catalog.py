@@ -502,3 +502,12 @@ def test_a_malformed_snapshot_is_a_configuration_error(tmp_path: Path) -> None:
     path.write_text('{"provenance": {}, "regions": {"us-east-1": {"models": 3}}}', encoding="utf-8")
     with pytest.raises(ConfigurationError):
         CatalogSnapshot.load(path)
+
+
+@pytest.mark.parametrize("variable", ["AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_BEDROCK"])
+def test_an_endpoint_from_the_environment_gets_its_own_cache_key(
+    monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    assert ModelCatalog(discover=False).cache_key == "aws"
+    monkeypatch.setenv(variable, "http://127.0.0.1:8765")
+    assert ModelCatalog(discover=False).cache_key.startswith("endpoint-")
