@@ -58,6 +58,7 @@ from langchain_bedrock_enhanced.models import (
     NovaEnhancedChatBedrockConverse,
     get_all_supported_model_ids,
     register_model_family,
+    unregister_model_family,
 )
 from langchain_bedrock_enhanced.runnables import (
     BedrockRateLimiter,
@@ -118,5 +119,6 @@ __all__ = [
     "get_bedrock_usage_callback",
     "register_model_family",
     "run_parallel",
+    "unregister_model_family",
     "with_bedrock_retry",
 ]

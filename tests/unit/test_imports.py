@@ -55,6 +55,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "get_bedrock_usage_callback",
         "register_model_family",
         "run_parallel",
+        "unregister_model_family",
         "with_bedrock_retry",
     ],
     "langchain_bedrock_enhanced.errors": [
