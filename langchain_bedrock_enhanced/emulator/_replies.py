@@ -4,10 +4,11 @@ The emulator never samples: the same request always gets the same reply, so
 tests can assert on it. A reply is built from the request alone:
 
 - a tool call when the request forces one (`toolChoice` any/tool) or the last
-  user text asks for a tool, with an input that satisfies the tool's schema;
+  user turn names or matches a tool (`_agent`), with the values the prompt states
+  for its input and schema-valid defaults for the rest (`_tool_arguments`);
 - otherwise JSON for `outputConfig`'s schema, when one is given;
-- otherwise `"Emulated reply from <model name>: <last user text>"`, or a
-  sentence quoting the tool result when the user just answered a tool call.
+- otherwise `"Emulated reply from <model name>: <last user text>"`, or, when the
+  user just answered a tool call, a sentence reporting the tool's result.
 
 Text is measured in "token pieces": a word with the whitespace before it. The
 output-token count is the number of pieces, so `maxTokens=N` keeps exactly N.
@@ -25,8 +26,14 @@ from dataclasses import asdict
 from typing import Any, Final
 
 from langchain_bedrock_enhanced.emulator import _errors
+from langchain_bedrock_enhanced.emulator._agent import (
+    choose_tool,
+    last_user_text,
+    tool_result_answer,
+)
 from langchain_bedrock_enhanced.emulator._json import load_json
 from langchain_bedrock_enhanced.emulator._schema_instances import instance_for_schema
+from langchain_bedrock_enhanced.emulator._tool_arguments import tool_input
 from langchain_bedrock_enhanced.emulator._types import (
     ConversationRequest,
     EmulatedError,
@@ -64,7 +71,6 @@ _JSON_DELTA_CHARS: Final = 12
 # Leading whitespace belongs to the word after it, as in BPE vocabularies, so a
 # truncated text never ends in a space; a whitespace-only tail is its own piece.
 _PIECE: Final = re.compile(r"\s*\S+|\s+")
-_TOOL_WORD: Final = re.compile(r"\btools?\b", re.IGNORECASE)
 _CLAUDE_VERSION: Final = re.compile(
     r"anthropic\.claude-(?:sonnet|haiku|opus|fable)-(\d+)(?:-(\d)(?!\d))?"
 )
@@ -261,12 +267,10 @@ def generate_reply(request: ConversationRequest, model: ModelSpec) -> Reply:
         ('Emulated reply from Nova', 'max_tokens', 4)
     """
     input_tokens = count_input_tokens(request)
-    tool = _chosen_tool(request)
+    tool = choose_tool(request)
     if tool is not None:
-        instance = instance_for_schema(tool.input_schema, hint=tool.name)
-        block = ToolUseBlock(
-            _tool_use_id(request), tool.name, instance if isinstance(instance, dict) else {}
-        )
+        arguments = tool_input(tool, last_user_text(request.messages))
+        block = ToolUseBlock(_tool_use_id(request), tool.name, arguments)
         output_tokens = _approx_tokens(compact_json(block.input))
         return Reply((block,), "tool_use", input_tokens, output_tokens)
     if request.output_schema is not None:
@@ -473,40 +477,11 @@ def _json_document(value: Any) -> dict[str, Any]:  # noqa: ANN401 - untrusted JS
     return dict(value) if isinstance(value, Mapping) else {}
 
 
-def _chosen_tool(request: ConversationRequest) -> ToolSpec | None:
-    if not request.tools:
-        return None
-    if request.tool_choice == "any":
-        return request.tools[0]
-    if request.tool_choice == "tool":
-        named = (t for t in request.tools if t.name == request.tool_choice_name)
-        return next(named, request.tools[0])
-    last = _last_user_message(request)
-    # Answer a tool result with text, or an agent loop would never end.
-    if last is None or _tool_results(last):
-        return None
-    text = _user_text(last)
-    for tool in request.tools:
-        if _mentions(text, tool.name):
-            return tool
-    return request.tools[0] if _TOOL_WORD.search(text) else None
-
-
-def _mentions(text: str, tool_name: str) -> bool:
-    if not tool_name:
-        return False
-    words = (re.escape(part) for part in tool_name.split("_"))
-    pattern = r"(?<!\w)" + "[_ ]".join(words) + r"(?!\w)"
-    return re.search(pattern, text, re.IGNORECASE) is not None
-
-
 def _reply_text(request: ConversationRequest, model: ModelSpec) -> str:
+    answer = tool_result_answer(request.messages)
+    if answer is not None:
+        return f"Emulated reply from {model.name}: {answer}"
     last = _last_user_message(request)
-    results = _tool_results(last) if last is not None else []
-    if results:
-        return (
-            f"Emulated reply from {model.name}: the tool returned {_normalise(' '.join(results))}"
-        )
     said = _normalise(_user_text(last)) if last is not None else ""
     return (
         f"Emulated reply from {model.name}: {said}"
@@ -553,11 +528,6 @@ def _last_user_message(request: ConversationRequest) -> Mapping[str, Any] | None
 
 def _user_text(message: Mapping[str, Any]) -> str:
     return " ".join(str(b["text"]) for b in _list(message.get("content")) if _has_text(b))
-
-
-def _tool_results(message: Mapping[str, Any]) -> list[str]:
-    blocks = (_mapping(b).get("toolResult") for b in _list(message.get("content")))
-    return [_tool_result_text(_mapping(result)) for result in blocks if result is not None]
 
 
 def _tool_result_text(result: Mapping[str, Any]) -> str:

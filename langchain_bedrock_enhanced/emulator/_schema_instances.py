@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final, TypeGuard
 
-__all__ = ["instance_for_schema"]
+__all__ = ["instance_for_schema", "resolved_schema"]
 
 
 _MAX_DEPTH: Final = 8
@@ -100,6 +100,32 @@ def instance_for_schema(schema: Mapping[str, Any], *, hint: str = "") -> Any:  #
         {'city': 'city', 'days': 3}
     """
     return _instance(schema, schema, hint, 0, _Budget())
+
+
+def resolved_schema(
+    schema: Any,  # noqa: ANN401 - untrusted JSON
+    root: Mapping[str, Any] | None = None,
+) -> Mapping[str, Any]:
+    """Flatten a (sub-)schema: follow its `$ref`s and merge `allOf`, `anyOf`/`oneOf` (first branch).
+
+    This is the view `instance_for_schema` builds from, so a value checked against
+    it is one the instance builder would accept in the same place.
+
+    Args:
+        schema: The schema, or a sub-schema of `root`.
+        root: The document `$ref`s point into; `schema` itself when omitted.
+
+    Returns:
+        The flat schema (an empty mapping for anything that is not a schema).
+
+    Example:
+        >>> root = {"$defs": {"Unit": {"enum": ["c", "f"]}},
+        ...         "properties": {"unit": {"$ref": "#/$defs/Unit"}}}
+        >>> resolved_schema(root["properties"]["unit"], root)
+        {'enum': ['c', 'f']}
+    """
+    document = _mapping(schema) if root is None else root
+    return _resolved(schema, document, _Budget())
 
 
 def _instance(

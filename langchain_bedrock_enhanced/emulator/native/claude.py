@@ -177,7 +177,8 @@ def _block(block: Mapping[str, Any]) -> dict[str, Any]:
         return {
             "toolResult": {
                 "toolUseId": block.get("tool_use_id"),
-                "content": [item for item in items if "text" in item],
+                # Text and images, as Anthropic's tool results carry; the answer names both.
+                "content": [item for item in items if "text" in item or "image" in item],
                 "status": "error" if block.get("is_error") else "success",
             }
         }
