@@ -7,6 +7,8 @@ tests can assert on it. A reply is built from the request alone:
   user turn names or matches a tool (`_agent`), with the values the prompt states
   for its input and schema-valid defaults for the rest (`_tool_arguments`);
 - otherwise JSON for `outputConfig`'s schema, when one is given;
+- otherwise, when the prompt quotes a JSON Schema in a ```json fence and asks for
+  JSON, a fenced instance of it after a line of prose (`_json_requests`);
 - otherwise `"Emulated reply from <model name>: <last user text>"`, or, when the
   user just answered a tool call, a sentence reporting the tool's result.
 
@@ -32,6 +34,7 @@ from langchain_bedrock_enhanced.emulator._agent import (
     tool_result_answer,
 )
 from langchain_bedrock_enhanced.emulator._json import load_json
+from langchain_bedrock_enhanced.emulator._json_requests import json_answer, schema_asked_for
 from langchain_bedrock_enhanced.emulator._schema_instances import instance_for_schema
 from langchain_bedrock_enhanced.emulator._tool_arguments import tool_input
 from langchain_bedrock_enhanced.emulator._types import (
@@ -273,8 +276,11 @@ def generate_reply(request: ConversationRequest, model: ModelSpec) -> Reply:
         block = ToolUseBlock(_tool_use_id(request), tool.name, arguments)
         output_tokens = _approx_tokens(compact_json(block.input))
         return Reply((block,), "tool_use", input_tokens, output_tokens)
+    quoted = schema_asked_for([*request.system, last_user_text(request.messages)])
     if request.output_schema is not None:
         full_text = compact_json(instance_for_schema(request.output_schema))
+    elif quoted is not None:
+        full_text = json_answer(quoted)
     else:
         full_text = _reply_text(request, model)
     cap = request.max_tokens

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -157,6 +158,19 @@ def test_generate_structured_raises_with_the_raw_text_when_answers_never_match(
     assert caught.value.validation_errors
     assert caught.value.raw_text
     assert len(_runtime(emu)) == 2  # the first answer and one corrective retry
+
+
+@pytest.mark.parametrize("model_id", [NOVA, "us.meta.llama3-3-70b-instruct-v1:0"])
+def test_generate_structured_with_api_invoke_extracts_json_from_the_text(
+    emu: BedrockEmulator, model_id: str
+) -> None:
+    client = _client(emu, model_id, api="invoke")
+    answer = client.generate_structured("Plan a trip to Paris for 3 days", TRIP)
+    assert isinstance(answer["city"], str)
+    assert answer["days"] >= 1
+    [record] = [r for r in emu.requests if r.is_runtime]
+    assert record.operation == "InvokeModel"
+    assert "JSON Schema" in json.dumps(record.body)  # asked in the prompt, not as a tool
 
 
 # ------------------------------------------------------------- async twins
