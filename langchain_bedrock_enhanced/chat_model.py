@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, cast
 from langchain_aws import ChatBedrockConverse
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
-from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 from typing_extensions import Self, override
 
 from langchain_bedrock_enhanced import _native_invoke as native_invoke
@@ -53,12 +53,14 @@ from langchain_bedrock_enhanced.access.engine import (
     AccessEngine,
     SendAs,
 )
+from langchain_bedrock_enhanced.access.policy import default_access_methods, resolve_access_methods
+from langchain_bedrock_enhanced.catalog.lifecycle import check_on_construction
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
     ConfigurationError,
     UnsupportedModelError,
 )
-from langchain_bedrock_enhanced.model_ids import parse_model_id, unversioned_model_id
+from langchain_bedrock_enhanced.model_ids import AccessMethod, parse_model_id, unversioned_model_id
 from langchain_bedrock_enhanced.parameters import (
     FAMILY_KWARGS,
     BedrockModelParameters,
@@ -132,6 +134,12 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
 
     auto_inference_profile: bool = Field(default=True)
     """Choose the access method per call and fall back to inference profiles when needed."""
+    access_methods: tuple[AccessMethod, ...] = Field(default_factory=default_access_methods)
+    """The access policy: which of `"direct"`, `"regional"` and `"global"` the engine may
+    use for a bare model ID, in the order to try them (data residency: leave out
+    `"global"`). Default: `BEDROCK_ACCESS_METHODS`, else all three in that order. Profile
+    IDs and ARNs given as the model ID are sent as given; see
+    `langchain_bedrock_enhanced.access.policy`."""
 
     _parameters: BedrockModelParameters | None = PrivateAttr(default=None)
     _folded_system: tuple[str, ...] = PrivateAttr(default=())
@@ -383,6 +391,12 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
 
     # ------------------------------------------------------------ validation
 
+    @field_validator("access_methods", mode="before")
+    @classmethod
+    def _parse_access_methods(cls, value: Any) -> tuple[AccessMethod, ...]:  # noqa: ANN401 - raw input
+        # Our typed errors are ValueErrors: __init__ unwraps them from pydantic's.
+        return resolve_access_methods(value)
+
     @model_validator(mode="before")
     @classmethod
     def _prepare_family_values(cls, values: Any) -> Any:  # noqa: ANN401 - raw pydantic input
@@ -472,6 +486,8 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
                 region=self.region_name,
             )
         parameter_class, listed_id = found
+        # Past end of life: ModelNotFoundError; Legacy: DeprecationWarning (bundled data).
+        check_on_construction(self.model_id, region=self.request_region, base_model_id=listed_id)
         given_fields = dict(self.additional_model_request_fields or {})
         parameters = parameter_class.from_chat_model(self, listed_id)
         self._parameters = parameters
@@ -600,6 +616,9 @@ class EnhancedChatBedrockConverse(ChatBedrockConverse):
             return None
         if self._engine is None:
             self._engine = AccessEngine.default()
+        if self._engine.access_methods != self.access_methods:
+            # The engine shares its tracker and catalog; the policy is this model's.
+            self._engine = self._engine.with_access_methods(self.access_methods)
         return self._engine
 
     @property

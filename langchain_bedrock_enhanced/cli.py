@@ -318,6 +318,10 @@ class ModelRow:
         lifecycle: `ACTIVE` or `LEGACY`; `None` when the region does not list it.
         on_demand: Whether the bare ID can be invoked; `None` when unknown.
         profiles: Profile prefix → system inference profile ID callable from the region.
+        state: `active`, `legacy`, `end_of_life` (past its EOL: building it fails) or
+            `unknown`, as of today (UTC).
+        end_of_life: The EOL date (ISO), `None` when not announced.
+        replacement: The suggested replacement of a Legacy or retired model.
 
     Example:
         >>> ModelRow("amazon.nova-pro-v1:0", "nova", "ACTIVE", True).access_methods
@@ -329,6 +333,23 @@ class ModelRow:
     lifecycle: str | None
     on_demand: bool | None
     profiles: dict[str, str] = field(default_factory=dict)
+    state: str = "unknown"
+    end_of_life: str | None = None
+    replacement: str | None = None
+
+    @property
+    def lifecycle_label(self) -> str:
+        """The LIFECYCLE cell: status, and for a Legacy or retired model its EOL date.
+
+        Example:
+            >>> ModelRow("m", "nova", "LEGACY", False, state="legacy").lifecycle_label
+            'LEGACY, EOL not announced'
+        """
+        if self.state == "end_of_life":
+            return f"END OF LIFE {self.end_of_life or '(date not published)'}"
+        if self.lifecycle == "LEGACY":
+            return f"LEGACY, EOL {self.end_of_life or 'not announced'}"
+        return self.lifecycle or "-"
 
     @property
     def access_methods(self) -> tuple[str, ...]:
@@ -357,6 +378,9 @@ class ModelRow:
             "model_id": self.model_id,
             "family": self.family,
             "lifecycle": self.lifecycle,
+            "state": self.state,
+            "end_of_life": self.end_of_life,
+            "replacement": self.replacement,
             "on_demand": self.on_demand,
             "access_methods": list(self.access_methods),
             "profiles": dict(self.profiles),
@@ -402,17 +426,26 @@ def model_rows(catalog: ModelCatalog, region: str, family: str | None = None) ->
         known = ", ".join(sorted(set(families.values())))
         msg = f"No model family is called {family!r}; the families are: {known}."
         raise ConfigurationError(msg)
-    return [
-        ModelRow(
-            model_id=model_id,
-            family=name,
-            lifecycle=catalog.lifecycle_status(model_id, region),
-            on_demand=catalog.supports_on_demand(model_id, region),
-            profiles=catalog.profiles_for(model_id, region),
+    rows = []
+    for model_id, name in sorted(families.items()):
+        if family is not None and name != family:
+            continue
+        status = catalog.lifecycle_status(model_id, region)  # looks the region up once
+        info = catalog.model_lifecycle(model_id, region)
+        retired = info.is_end_of_life()
+        rows.append(
+            ModelRow(
+                model_id=model_id,
+                family=name,
+                lifecycle=status,
+                on_demand=catalog.supports_on_demand(model_id, region),
+                profiles=catalog.profiles_for(model_id, region),
+                state=info.state() if status is not None or retired else "unknown",
+                end_of_life=None if info.end_of_life_date is None else str(info.end_of_life_date),
+                replacement=info.replacement if retired or status == "LEGACY" else None,
+            )
         )
-        for model_id, name in sorted(families.items())
-        if family is None or name == family
-    ]
+    return rows
 
 
 def format_models(rows: Sequence[ModelRow], region: str, source: str) -> str:
@@ -437,7 +470,7 @@ def format_models(rows: Sequence[ModelRow], region: str, source: str) -> str:
             else:
                 methods.append(method)
         offered = ", ".join(methods) or "not offered here"
-        table.append((row.model_id, row.family, row.lifecycle or "-", offered))
+        table.append((row.model_id, row.family, row.lifecycle_label, offered))
     count = _count(len(rows), "model")
     return f"Models in {region} (catalog: {source})\n{_table(table)}{count}\n"
 

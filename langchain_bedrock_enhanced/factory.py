@@ -38,9 +38,14 @@ from pydantic import ValidationError
 
 from langchain_bedrock_enhanced._transport.sessions import shared_data_session
 from langchain_bedrock_enhanced.access.engine import AccessEngine
+from langchain_bedrock_enhanced.access.policy import AccessMethodsInput, resolve_access_methods
 from langchain_bedrock_enhanced.access.preferences import JsonFilePreferenceStore, PreferenceStore
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
+from langchain_bedrock_enhanced.catalog.lifecycle import (
+    check_model_lifecycle,
+    checked_after_construction,
+)
 from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog
 from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.errors import (
@@ -142,6 +147,7 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
     catalog: ModelCatalog | Literal[False] | None = None,
     tracker: AccessMethodTracker | None = None,
     preference_store: PreferenceStore | str | os.PathLike[str] | None = None,
+    access_methods: AccessMethodsInput | None = None,
     **params: Any,  # noqa: ANN401 - any ChatBedrockConverse field
 ) -> EnhancedChatBedrockConverse:
     """Create the chat model of the right family for any Bedrock model identifier.
@@ -162,11 +168,20 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
         catalog: What each region offers, consulted before the first call so that
             a profile-only model goes straight to its profile. `None` shares one
             catalog per endpoint and profile (live discovery, disk cache, bundled
-            snapshot); `False` disables it (learning still applies).
+            snapshot); `False` disables it (learning still applies). It also says,
+            without a network call, whether the model is Legacy (a
+            `DeprecationWarning`) or past its end of life (`ModelNotFoundError`);
+            with `False`, the bundled snapshot says.
         tracker: Where access outcomes are learned; the process-wide tracker by
             default.
         preference_store: Persist learned access methods: a `PreferenceStore`, or a
             file path for a `JsonFilePreferenceStore` shared between processes.
+        access_methods: The access policy (data residency): which of `"direct"`,
+            `"regional"` and `"global"` may be used for a bare model ID, in the order
+            to try them, e.g. `("direct", "regional")` to forbid `global.` profiles.
+            Default: the `BEDROCK_ACCESS_METHODS` variable (`direct,regional`), else
+            all three in that order. Profile IDs and ARNs given as `model_id` are sent
+            as given. See `langchain_bedrock_enhanced.access.policy`.
         **params: Parameters (`temperature`, `top_p`, `top_k`, `max_tokens`,
             `stop`, ...) and any other `ChatBedrockConverse` field (`base_model_id`
             for an application-profile ARN, `bedrock_client`, `system`, ...).
@@ -176,14 +191,18 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
 
     Raises:
         UnsupportedModelError: No family claims the model (closest IDs listed).
-        ParameterValidationError: A parameter is unknown or out of range.
+        ModelNotFoundError: The model is past its end of life (with the suggested
+            replacement); see `langchain_bedrock_enhanced.catalog.lifecycle`.
+        ParameterValidationError: A parameter is unknown or out of range, or
+            `access_methods` is not a policy (unknown or repeated method, empty).
         ConfigurationError: No region can be determined, the AWS profile does not
-            exist, or an application-profile ARN cannot be resolved.
+            exist, an application-profile ARN cannot be resolved, or
+            `BEDROCK_ACCESS_METHODS` is not a policy.
         LLMError: Anything else went wrong; the original error is the cause.
 
     Example:
         >>> model = create_langchain_chatbedrock(
-        ...     "anthropic.claude-3-5-haiku-20241022-v1:0",
+        ...     "anthropic.claude-haiku-4-5-20251001-v1:0",
         ...     region_name="us-west-2",
         ...     max_tokens=1024,
         ...     top_k=40,
@@ -196,9 +215,12 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
         "endpoint_url": endpoint_url,
         "config": config,
         "model_kwargs": dict(model_kwargs) if model_kwargs else None,
+        "access_methods": access_methods,
         **params,
     }
     try:
+        # Checked first: a bad policy fails before any request (even a profile lookup).
+        params = {**params, "access_methods": resolve_access_methods(access_methods)}
         model = _create(
             model_id,
             region_name=region_name,
@@ -221,6 +243,15 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
                 profile=model.credentials_profile_name,  # as _create resolved it
                 credentials=_explicit_credentials(params),
             )
+        )
+        # Once the catalog is known, from what it holds (no request): refuse a
+        # retired model, warn about a Legacy one. Family validators defer to this.
+        held = model.access_engine.selector.catalog if model.access_engine else None
+        check_model_lifecycle(
+            model.model_id,
+            region=model.request_region,
+            catalog=held if isinstance(held, ModelCatalog) else None,
+            base_model_id=model.base_model_id,
         )
     except BedrockEnhancedError:
         raise
@@ -334,7 +365,8 @@ def _construct(
     region: str,
 ) -> EnhancedChatBedrockConverse:
     try:
-        return family(**arguments)
+        with checked_after_construction():  # by create_langchain_chatbedrock, once
+            return family(**arguments)
     except ValidationError as err:
         problems = [
             (".".join(str(p) for p in e.get("loc", ())), str(e.get("msg", "")))
@@ -433,8 +465,8 @@ def rebuild_model(
     """A new model with `model`'s settings, for another model ID and/or region.
 
     Settings the caller gave explicitly are carried over (endpoint, credentials,
-    parameters, ...); the clients are built anew for the region, and the access
-    engine is shared so learning carries over. For a different model, family
+    parameters, ...), and so is the access policy; the clients are built anew for the
+    region, and the access engine is shared so learning carries over. For a different model, family
     parameters the new model rejects raise `ParameterValidationError`.
 
     Args:
@@ -465,6 +497,8 @@ def rebuild_model(
     merged = own_config.merge(config) if own_config is not None and config else config
     if model_id is not None and model_id != model.model_id:
         arguments.pop("base_model_id", None)
+    # The policy in force, however it was set: data residency holds in every region.
+    arguments["access_methods"] = model.access_methods
     rebuilt = create_langchain_chatbedrock(
         model_id or model.model_id,
         region_name=region_name or model.request_region,

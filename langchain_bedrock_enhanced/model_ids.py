@@ -57,6 +57,10 @@ Bedrock serves a model in up to four ways:
 | `GLOBAL_CRIS`          | the global profile: `global.`                  |
 | `APPLICATION_PROFILE`  | an application-inference-profile ARN, as given |
 
+An access policy (`access_methods=`, `BEDROCK_ACCESS_METHODS`) names the first three
+`direct`, `regional` and `global` (`ACCESS_POLICY_NAMES`); see
+`langchain_bedrock_enhanced.access.policy`.
+
 The geographic prefix depends on the *source* region, the region the request is
 sent to. The table below comes from the AWS CDK `CrossRegionInferenceProfileRegion`
 enum (see `shared/reference/bedrock_models.json`, `cris_prefixes`, all rated high
@@ -93,6 +97,8 @@ from types import MappingProxyType
 from typing import Literal
 
 __all__ = [
+    "ACCESS_METHODS_ENV",
+    "ACCESS_POLICY_NAMES",
     "DEFAULT_ORDER",
     "GEO_PREFIXES",
     "GLOBAL_PREFIX",
@@ -104,6 +110,7 @@ __all__ = [
     "global_profile_allowed",
     "method_for_prefix",
     "parse_model_id",
+    "policy_name",
     "profile_id",
     "regional_prefix",
     "regional_prefixes",
@@ -518,6 +525,38 @@ DEFAULT_ORDER: tuple[AccessMethod, ...] = (
     AccessMethod.GLOBAL_CRIS,
 )
 """The order tried when nothing is known: direct, then regional, then global."""
+
+ACCESS_POLICY_NAMES: Mapping[str, AccessMethod] = MappingProxyType(
+    {
+        "direct": AccessMethod.DIRECT,
+        "regional": AccessMethod.REGIONAL_CRIS,
+        "global": AccessMethod.GLOBAL_CRIS,
+    }
+)
+"""The names an access policy is written in (`access_methods=`, `BEDROCK_ACCESS_METHODS`)."""
+
+ACCESS_METHODS_ENV = "BEDROCK_ACCESS_METHODS"
+"""The environment variable that sets the default access policy, e.g. `direct,regional`."""
+
+
+def policy_name(method: AccessMethod) -> str:
+    """The name an access policy uses for `method` (`direct`, `regional`, `global`).
+
+    Args:
+        method: An access method.
+
+    Returns:
+        Its policy name; the enum value for a method no policy names.
+
+    Example:
+        >>> policy_name(AccessMethod.REGIONAL_CRIS)
+        'regional'
+    """
+    for name, named in ACCESS_POLICY_NAMES.items():
+        if named is method:
+            return name
+    return method.value
+
 
 GLOBAL_PREFIX = "global"
 """The prefix of global cross-region inference profiles."""

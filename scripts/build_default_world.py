@@ -175,6 +175,30 @@ LIFECYCLE: dict[str, tuple[str, str]] = {
     "meta.llama3-2-90b-instruct-v1:0": ("LEGACY", "ok"),
 }
 
+# `modelLifecycle.endOfLifeTime` comes from the reference's `lifecycle.eol` when that
+# starts with a date (its sources: the AWS model cards and awslabs/startups'
+# ai-model-lifecycle.md, a copy of AWS's "Model lifecycle" table). "unknown", "by ~May
+# 2026" and the like give no date, and AWS omits what it does not know.
+#
+# Except where the world deliberately keeps a past-EOL model callable (LIFECYCLE "ok"
+# above): a world that still answers a model cannot also say its end of life has
+# passed, or every client would rightly refuse it. Those dates are withheld.
+EOL_WITHHELD = frozenset(
+    {
+        "anthropic.claude-3-haiku-20240307-v1:0",  # EOL 2026-09-10 (AWS model card)
+        "meta.llama3-2-1b-instruct-v1:0",  # EOL 2026-07-07 (awslabs lifecycle table)
+        "meta.llama3-2-3b-instruct-v1:0",
+        "meta.llama3-2-11b-instruct-v1:0",
+        "meta.llama3-2-90b-instruct-v1:0",
+    }
+)
+
+# `modelLifecycle.legacyTime`, where a source dates the move to Legacy. The reference
+# records one, in prose: "LEGACY since 2026-04-14" (browser-use/browser-use#5448).
+LEGACY_TIME: dict[str, str] = {
+    "anthropic.claude-sonnet-4-20250514-v1:0": "2026-04-14",
+}
+
 # Where the reference gives a range, two sources or nothing, the AWS figure.
 MAX_OUTPUT_TOKENS: dict[str, int] = {
     "anthropic.claude-sonnet-4-6": 64_000,  # models.dev for 4 of 5 profiles
@@ -260,6 +284,23 @@ def _leading_int(value: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _timestamp(day: str) -> str:
+    """Midnight UTC of an ISO date, as the world's other timestamps are written."""
+    return f"{day}T00:00:00+00:00"
+
+
+def _lifecycle_times(row: dict[str, Any]) -> dict[str, str]:
+    """`legacy_time` / `end_of_life_time` of a model, each only when known."""
+    model_id = row["model_id"]
+    times: dict[str, str] = {}
+    if model_id in LEGACY_TIME:
+        times["legacy_time"] = _timestamp(LEGACY_TIME[model_id])
+    eol = re.match(r"\s*(\d{4}-\d{2}-\d{2})", str(row.get("lifecycle", {}).get("eol", "")))
+    if eol and model_id not in EOL_WITHHELD:
+        times["end_of_life_time"] = _timestamp(eol.group(1))
+    return times
+
+
 def _expand(row: dict[str, Any]) -> list[dict[str, Any]]:
     """Split a row like `meta.llama3-2-{1b,3b,11b,90b}-instruct-v1:0` into one row each."""
     found = re.search(r"\{([^}]+)\}", row["model_id"])
@@ -315,6 +356,7 @@ def _model(row: dict[str, Any], sources: dict[str, list[str]]) -> dict[str, Any]
         "profile_prefixes": prefixes,
         "lifecycle": lifecycle,
         "invocation": invocation,
+        **_lifecycle_times(row),
         "max_output_tokens": max_output,
         "context_window": context,
         "input_modalities": list(inputs),
@@ -344,6 +386,11 @@ def _check(spec: dict[str, Any]) -> None:
         problems.append("toolChoice without tool use")
     if not set(spec["on_demand_regions"]) <= set(REGIONS):
         problems.append("on-demand region outside the world")
+    eol = spec.get("end_of_life_time", "")[:10]
+    if eol and (eol <= AS_OF) != (spec["invocation"] == "end_of_life"):
+        problems.append(f"end of life {eol} disagrees with invocation {spec['invocation']!r}")
+    if (eol or "legacy_time" in spec) and spec["lifecycle"] != "LEGACY":
+        problems.append("lifecycle dates on a model that is not LEGACY")
     if problems:
         raise SystemExit(f"{spec['model_id']}: " + "; ".join(problems))
 
@@ -370,7 +417,8 @@ def build(reference: dict[str, Any]) -> dict[str, Any]:
         for expanded in _expand(row)
     ]
     models = [_model(row, sources) for row in rows]
-    missing = (set(ON_DEMAND_REGIONS) | set(LIFECYCLE)) - {m["model_id"] for m in models}
+    named = set(ON_DEMAND_REGIONS) | set(LIFECYCLE) | EOL_WITHHELD | set(LEGACY_TIME)
+    missing = named - {m["model_id"] for m in models}
     if missing:
         msg = f"tables name models the reference lacks: {sorted(missing)}"
         raise SystemExit(msg)

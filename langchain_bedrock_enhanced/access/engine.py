@@ -9,10 +9,16 @@ AWS answers that the model needs an inference profile, the engine re-sends at on
 with the next method. That re-send is part of the same call: it consumes no retry
 attempt, and a stream falls back before it yields anything. Outcomes go to the
 tracker, so later calls (and, with a file store, later processes) start right.
+
+The access policy (`access_methods`, see `langchain_bedrock_enhanced.access.policy`)
+lives in the selector: every choice and every fallback stays inside it. Engines that
+differ only in policy share their tracker (`with_access_methods`), so what one model
+learns serves the others, within each one's policy.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
@@ -20,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from langchain_bedrock_enhanced._transport.request_count import RequestCount
 from langchain_bedrock_enhanced.access.detection import ProfileRequirementDetector
+from langchain_bedrock_enhanced.access.policy import AccessMethodsInput, parse_access_methods
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
 from langchain_bedrock_enhanced.errors import ProfileRequirementError, as_typed
@@ -199,18 +206,24 @@ class _Plan:
         self.tried.append((self.model_id_to_send, self.method))
         # Exclude what was sent, not whole methods: a guessed `jp.` profile that
         # fails still leaves `apac.` to try.
+        sent_ids = [sent for sent, _ in self.tried]
         remaining = engine.selector.get_fallback_access_methods(
-            self.model_id, self.region, [sent for sent, _ in self.tried]
+            self.model_id, self.region, sent_ids
         )
         if not remaining:
             # Every profile we could guess is unknown here, or the model refused its
-            # bare ID: either way it needs a profile this region does not offer. (Bare
-            # access is skipped without a request once a requirement was learned.)
+            # bare ID: either way it needs a profile this region does not offer, or
+            # one the access policy forbids. (Bare access is skipped without a
+            # request once a requirement was learned.)
             raise ProfileRequirementError(
                 model_id=self.model_id,
                 region=self.region,
                 original_error=self.first_error or error,
                 tried=list(self.tried),
+                excluded_by_policy=engine.selector.excluded_by_policy(
+                    self.model_id, self.region, sent_ids
+                ),
+                access_methods=engine.selector.access_methods,
                 access_method=self.method,
             ) from error
         self.model_id_to_send, self.method = remaining[0]
@@ -289,6 +302,41 @@ class AccessEngine:
         """
         tracker = AccessMethodTracker.get_instance()
         return cls(selector=AccessMethodSelector(tracker, catalog=None), tracker=tracker)
+
+    @property
+    def access_methods(self) -> tuple[AccessMethod, ...]:
+        """The access policy this engine chooses within (its selector's).
+
+        Example:
+            >>> [str(m) for m in AccessEngine.default().access_methods]
+            ['direct', 'regional_cris', 'global_cris']
+        """
+        return self.selector.access_methods
+
+    def with_access_methods(self, access_methods: AccessMethodsInput) -> AccessEngine:
+        """This engine under another access policy, sharing its tracker, catalog and detector.
+
+        Args:
+            access_methods: The policy: `"direct"`, `"regional"`, `"global"`, in order.
+
+        Returns:
+            `self` when the policy is the same, else a copy with the new policy.
+
+        Raises:
+            ParameterValidationError: `access_methods` is not a policy.
+
+        Example:
+            >>> engine = AccessEngine.default()
+            >>> residency = engine.with_access_methods(("direct", "regional"))
+            >>> residency.tracker is engine.tracker, len(residency.access_methods)
+            (True, 2)
+        """
+        methods = parse_access_methods(access_methods)
+        if methods == self.access_methods:
+            return self
+        bound = copy.copy(self)
+        bound.selector = self.selector.with_access_methods(methods)
+        return bound
 
     def run(self, model_id: str, region: str, call: Callable[[str], T]) -> tuple[T, AccessOutcome]:
         """Call `call(model_id_to_send)` until it succeeds or fails for another reason."""

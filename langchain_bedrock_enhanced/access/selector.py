@@ -11,6 +11,12 @@ of candidates, `(model ID to send, AccessMethod)`:
 3. **Then the default order:** direct → regional (`us.`, `eu.`, `apac.`, `jp.`,
    `au.`, `us-gov.` by source region, narrowest geography first) → `global.`.
 
+Over all three sits the **access policy** (`access_methods`, see
+`langchain_bedrock_enhanced.access.policy`): only the methods it allows are offered,
+in its order instead of the default one. Learning may move an allowed method to the
+front, never bring back a forbidden one; when the policy rules out every way in,
+`select_access_method` raises `ProfileRequirementError` naming what it excluded.
+
 `select_access_method` returns the first candidate, and
 `get_fallback_access_methods` the rest after the failed ones, so the two always
 agree. Identifiers that already name a way in (a profile ID like `us.…`, a
@@ -29,14 +35,17 @@ Example:
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Iterable, Mapping
 from typing import Protocol, runtime_checkable
 
+from langchain_bedrock_enhanced.access.policy import AccessMethodsInput, parse_access_methods
 from langchain_bedrock_enhanced.access.preferences import AccessMethodPreference
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
 from langchain_bedrock_enhanced.errors import ProfileRequirementError
 from langchain_bedrock_enhanced.model_ids import (
+    DEFAULT_ORDER,
     GLOBAL_PREFIX,
     AccessMethod,
     ParsedModelId,
@@ -84,25 +93,63 @@ class AccessMethodSelector:
     Args:
         tracker: Learned preferences; the process-wide default when `None`.
         catalog: What each region offers; `None` to rely on learning and defaults.
+        access_methods: The access policy: the methods that may be chosen for a bare
+            model ID, in order (`"direct"`, `"regional"`, `"global"`). All three, in
+            that order, by default.
+
+    Raises:
+        ParameterValidationError: `access_methods` is not a policy.
 
     Example:
         >>> selector = AccessMethodSelector(AccessMethodTracker(), catalog=None)
         >>> selector.select_access_method("us.amazon.nova-pro-v1:0", "us-east-1")
         ('us.amazon.nova-pro-v1:0', <AccessMethod.REGIONAL_CRIS: 'regional_cris'>)
+        >>> residency = selector.with_access_methods(("regional", "direct"))
+        >>> residency.select_access_method("amazon.nova-pro-v1:0", "eu-west-1")
+        ('eu.amazon.nova-pro-v1:0', <AccessMethod.REGIONAL_CRIS: 'regional_cris'>)
     """
 
     def __init__(
         self,
         tracker: AccessMethodTracker | None = None,
         catalog: ProfileCatalog | None = None,
+        access_methods: AccessMethodsInput = DEFAULT_ORDER,
     ) -> None:
-        """Keep the tracker and the catalog."""
+        """Keep the tracker, the catalog and the access policy."""
         self.tracker = tracker if tracker is not None else AccessMethodTracker.get_instance()
         self.catalog = catalog
+        self.access_methods: tuple[AccessMethod, ...] = parse_access_methods(access_methods)
 
     def __repr__(self) -> str:
-        """Show the collaborators."""
-        return f"{type(self).__name__}(tracker={self.tracker!r}, catalog={self.catalog!r})"
+        """Show the collaborators and the policy."""
+        return (
+            f"{type(self).__name__}(tracker={self.tracker!r}, catalog={self.catalog!r}, "
+            f"access_methods={self.access_methods!r})"
+        )
+
+    def with_access_methods(self, access_methods: AccessMethodsInput) -> AccessMethodSelector:
+        """This selector under another access policy, sharing its tracker and catalog.
+
+        Args:
+            access_methods: The policy; see the class docstring.
+
+        Returns:
+            `self` when the policy is the same, else a copy with the new policy.
+
+        Raises:
+            ParameterValidationError: `access_methods` is not a policy.
+
+        Example:
+            >>> selector = AccessMethodSelector(AccessMethodTracker())
+            >>> selector.with_access_methods(["direct", "regional"]).tracker is selector.tracker
+            True
+        """
+        methods = parse_access_methods(access_methods)
+        if methods == self.access_methods:
+            return self
+        bound = copy.copy(self)
+        bound.access_methods = methods
+        return bound
 
     def select_access_method(self, model_id: str, region: str) -> Candidate:
         """The model ID to send, and its access method, for one call.
@@ -116,7 +163,8 @@ class AccessMethodSelector:
 
         Raises:
             ProfileRequirementError: The model needs a profile (learned or per the
-                catalog) and the catalog lists none in this region.
+                catalog) and the catalog lists none in this region, or the access
+                policy forbids every way in that is left (`excluded_by_policy`).
 
         Example:
             >>> AccessMethodSelector(AccessMethodTracker()).select_access_method(
@@ -174,8 +222,8 @@ class AccessMethodSelector:
             region: The region the request goes to.
 
         Returns:
-            The ordered candidates; empty only when a profile is required and none
-            is known.
+            The ordered candidates the access policy allows; empty when a profile is
+            required and none is known, or when the policy forbids every way in.
 
         Example:
             >>> [m for _, m in AccessMethodSelector(AccessMethodTracker()).candidates(
@@ -183,6 +231,46 @@ class AccessMethodSelector:
             [<AccessMethod.DIRECT: 'direct'>, <AccessMethod.REGIONAL_CRIS: 'regional_cris'>, \
 <AccessMethod.GLOBAL_CRIS: 'global_cris'>]
         """
+        return self._candidates(model_id, region, self.access_methods)
+
+    def excluded_by_policy(
+        self,
+        model_id: str,
+        region: str,
+        failed: Iterable[AccessMethod | str] = (),
+    ) -> list[Candidate]:
+        """The candidates the access policy rules out, and that would otherwise be tried.
+
+        Args:
+            model_id: The identifier the caller gave.
+            region: The region the request goes to.
+            failed: Methods or sent model IDs that already failed, as for
+                `get_fallback_access_methods`.
+
+        Returns:
+            The forbidden candidates, in the order the default policy would try them;
+            empty under the default policy and for identifiers used as given.
+
+        Example:
+            >>> AccessMethodSelector(
+            ...     AccessMethodTracker(), access_methods=["direct", "regional"]
+            ... ).excluded_by_policy("amazon.nova-pro-v1:0", "eu-west-1")
+            [('global.amazon.nova-pro-v1:0', <AccessMethod.GLOBAL_CRIS: 'global_cris'>)]
+        """
+        if _as_given(parse_model_id(model_id), model_id) is not None:
+            return []
+        excluded = set(failed)
+        return [
+            candidate
+            for candidate in self._candidates(model_id, region, DEFAULT_ORDER)
+            if candidate[1] not in self.access_methods
+            and candidate[0] not in excluded
+            and candidate[1] not in excluded
+        ]
+
+    def _candidates(
+        self, model_id: str, region: str, policy: tuple[AccessMethod, ...]
+    ) -> list[Candidate]:
         parsed = parse_model_id(model_id)
         given = _as_given(parsed, model_id)
         if given is not None:
@@ -191,8 +279,13 @@ class AccessMethodSelector:
         if base is None:  # pragma: no cover - foundation-model kinds always have a base
             return [(model_id, AccessMethod.DIRECT)]
         candidates = self._catalog_or_default(model_id, base, region)
+        # Filter and order by the policy first, so that learning works inside it.
+        allowed = sorted(
+            (candidate for candidate in candidates if candidate[1] in policy),
+            key=lambda candidate: policy.index(candidate[1]),
+        )
         return _apply_learning(
-            candidates, self.tracker.get_preference(base, region), model_id, base
+            allowed, self.tracker.get_preference(base, region), model_id, base, policy
         )
 
     def _catalog_or_default(self, sent: str, base: str, region: str) -> list[Candidate]:
@@ -230,6 +323,8 @@ class AccessMethodSelector:
             region=region,
             tried=(),
             suggested_profile_id=None,
+            excluded_by_policy=self.excluded_by_policy(model_id, region),
+            access_methods=self.access_methods,
         )
 
 
@@ -250,13 +345,15 @@ def _apply_learning(
     learned: AccessMethodPreference | None,
     sent: str,
     base: str,
+    policy: tuple[AccessMethod, ...],
 ) -> list[Candidate]:
     if learned is None:
         return candidates
     if learned.requires_profile:
         candidates = [c for c in candidates if c[1] is not AccessMethod.DIRECT]
     method = learned.get_preferred_method()
-    if method is None:
+    if method is None or method not in policy:
+        # A method the policy forbids stays forbidden, however well it worked.
         return candidates
     # Learned facts outrank the catalog: a method that worked is offered even when
     # the catalog (perhaps a stale snapshot) does not list it.

@@ -1,7 +1,10 @@
 """What each region offers, what it costs, and the bundled snapshot both start from.
 
 - `ModelCatalog` answers which models and inference profiles a region offers, from
-  live discovery, a disk cache or the bundled snapshot, and each model's lifecycle.
+  live discovery, a disk cache or the bundled snapshot, and each model's lifecycle
+  (`ModelCatalog.model_lifecycle` gives a `ModelLifecycle` without a network call).
+- `ModelType` enumerates the current model IDs of the supported families (generated
+  from the bundled snapshot).
 - `RegionCatalog`, `CatalogSnapshot` and friends are the data it is made of.
 - `price_for` and `load_price_table` read the bundled on-demand price table.
 
@@ -16,12 +19,14 @@ Example:
 
 from __future__ import annotations
 
+from langchain_bedrock_enhanced.catalog.lifecycle import ModelLifecycle
 from langchain_bedrock_enhanced.catalog.model_catalog import (
     CACHE_DIR_ENV,
     ModelCatalog,
     default_cache_dir,
     discover_region,
 )
+from langchain_bedrock_enhanced.catalog.model_types import ModelType
 from langchain_bedrock_enhanced.catalog.pricing import (
     ModelPrice,
     PriceTable,
@@ -45,7 +50,9 @@ __all__ = [
     "CatalogSnapshot",
     "CatalogSource",
     "ModelCatalog",
+    "ModelLifecycle",
     "ModelPrice",
+    "ModelType",
     "PriceTable",
     "PriceTier",
     "RegionCatalog",

@@ -12,7 +12,7 @@ profiles for it are callable from here?* Answers come from, in order:
    `ListInferenceProfiles` (`models[].modelArn` maps a profile to its base model).
 4. **When discovery fails** (no credentials, no permission, no network): a WARNING,
    then the newest data at hand: an expired disk cache, else the bundled snapshot
-   (`langchain_bedrock_enhanced/data/catalog_snapshot.json`, which carries its
+   (`langchain_bedrock_enhanced/catalog/data/catalog_snapshot.json`, which carries its
    provenance and date). A failed region is retried after `failure_ttl`, never on
    every call.
 
@@ -21,7 +21,9 @@ The data classes (`RegionCatalog`, `CatalogSnapshot`, ...) live in
 
 Discovery runs at most once at a time per region, however many threads ask; the
 others wait for its answer. Nothing happens at import or construction: the first
-question about a region triggers its lookup.
+question about a region triggers its lookup. `model_lifecycle` is the exception: it
+answers from what is already held (memory, else the disk cache, else the snapshot)
+and never triggers a lookup, so it can run before any request.
 
 Cache directory: `$LANGCHAIN_BEDROCK_ENHANCED_CACHE_DIR` if set, else
 `$XDG_CACHE_HOME/langchain-bedrock-enhanced` (default `~/.cache/...`), or the
@@ -48,13 +50,14 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
 from langchain_bedrock_enhanced._files import atomic_write_text
+from langchain_bedrock_enhanced.catalog.lifecycle import ModelLifecycle, lifecycle_in
 from langchain_bedrock_enhanced.catalog.snapshot import (
     FORMAT,
     CatalogModel,
@@ -136,6 +139,19 @@ def _lifecycle_status(lifecycle: Mapping[str, Any] | None) -> str | None:
     return str(status) if status else None
 
 
+def _lifecycle_day(lifecycle: Mapping[str, Any] | None, key: str) -> date | None:
+    """A `FoundationModelLifecycle` timestamp as its UTC day (botocore gives datetimes)."""
+    value = lifecycle.get(key) if lifecycle else None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return (value.astimezone(timezone.utc) if value.tzinfo else value).date()
+
+
 def _base_of_arn(arn: str) -> str | None:
     parsed = parse_model_id(arn)
     return parsed.base_model_id if parsed.kind == "foundation_model" else None
@@ -178,6 +194,8 @@ def discover_region(
             str(summary["modelId"]),
             frozenset(str(t) for t in summary.get("inferenceTypesSupported") or []),
             _lifecycle_status(summary.get("modelLifecycle")),
+            legacy_date=_lifecycle_day(summary.get("modelLifecycle"), "legacyTime"),
+            end_of_life_date=_lifecycle_day(summary.get("modelLifecycle"), "endOfLifeTime"),
         )
         for summary in summaries
     ]
@@ -373,6 +391,61 @@ class ModelCatalog:
         base = _base_model(model_id)
         model = None if data is None or base is None else data.models.get(base)
         return None if model is None else model.lifecycle
+
+    def model_lifecycle(self, model_id: str, region: str | None = None) -> ModelLifecycle:
+        """Status, legacy and end-of-life dates, and suggested replacement: no network call.
+
+        Answers from what the catalog already holds: data discovered (or read) earlier
+        in this process, else the region's disk cache, else the bundled snapshot. The
+        replacement comes from the bundled lifecycle table
+        (`langchain_bedrock_enhanced.catalog.lifecycle`).
+
+        Args:
+            model_id: Any identifier; an application-profile ARN is resolved through
+                the profiles held for `region`.
+            region: The region asked about; when it does not list the model, other
+                regions held say what they know.
+
+        Returns:
+            What is known; `status` is `None` when nothing held lists the model.
+
+        Example:
+            >>> catalog = ModelCatalog(discover=False, disk_cache=False)
+            >>> info = catalog.model_lifecycle(
+            ...     "global.anthropic.claude-opus-4-1-20250805-v1:0", "us-east-1")
+            >>> info.status, info.end_of_life_text, info.replacement
+            ('LEGACY', '2027-01-08', 'Claude Opus 4.8 / 4.6')
+        """
+        held = self.held_region_catalog(region) if region is not None else None
+        base = _base_model(model_id)
+        if base is None:
+            profile = None if held is None else held.application_profile(model_id)
+            base = profile.base_model_ids[0] if profile and profile.base_model_ids else None
+        if base is None:
+            return ModelLifecycle(model_id)
+        regions: dict[str, RegionCatalog] = dict(self.snapshot.regions)
+        with self._lock:
+            regions.update({r: e.data for r, e in self._entries.items() if e.data is not None})
+        if held is not None and region is not None:
+            regions[region] = held
+        return lifecycle_in(base, regions, region)
+
+    def held_region_catalog(self, region: str) -> RegionCatalog | None:
+        """The region's data already at hand, never looked up: memory, disk, snapshot.
+
+        Memory holds whatever an earlier question obtained, even if its TTL has passed.
+
+        Example:
+            >>> ModelCatalog(discover=False, disk_cache=False).held_region_catalog(
+            ...     "eu-west-1").source
+            'snapshot'
+        """
+        with self._lock:
+            entry = self._entries.get(region)
+        if entry is not None and entry.data is not None:
+            return entry.data
+        cached = self._read_disk(region) if self.disk_cache else None
+        return cached if cached is not None else self.snapshot.regions.get(region)
 
     def base_model_for(self, identifier: str, region: str) -> str | None:
         """The base model behind any identifier, using listed application profiles.

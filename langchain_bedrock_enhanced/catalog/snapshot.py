@@ -20,7 +20,7 @@ import logging
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -66,6 +66,10 @@ class CatalogModel:
     """`inferenceTypesSupported`: `ON_DEMAND`, `INFERENCE_PROFILE`, `PROVISIONED`."""
     lifecycle: str | None = None
     """`modelLifecycle.status`: `ACTIVE` or `LEGACY`."""
+    legacy_date: date | None = None
+    """`modelLifecycle.legacyTime` (UTC day), when the region says."""
+    end_of_life_date: date | None = None
+    """`modelLifecycle.endOfLifeTime` (UTC day), when the region says."""
 
     @property
     def supports_on_demand(self) -> bool | None:
@@ -232,12 +236,7 @@ class RegionCatalog:
             "region": self.region,
             "fetched_at": self.fetched_at.isoformat(),
             "models": [
-                {
-                    "model_id": m.model_id,
-                    "inference_types": sorted(m.inference_types),
-                    "lifecycle": m.lifecycle,
-                }
-                for m in sorted(self.models.values(), key=lambda m: m.model_id)
+                _model_to_dict(m) for m in sorted(self.models.values(), key=lambda m: m.model_id)
             ],
             "profiles": [
                 {
@@ -263,14 +262,7 @@ class RegionCatalog:
             'us-east-1'
         """
         try:
-            models = [
-                CatalogModel(
-                    str(m["model_id"]),
-                    frozenset(str(t) for t in m.get("inference_types", [])),
-                    m.get("lifecycle"),
-                )
-                for m in data["models"]
-            ]
+            models = [_model_from_dict(m) for m in data["models"]]
             profiles = [
                 CatalogProfile(
                     str(p["profile_id"]),
@@ -290,6 +282,34 @@ class RegionCatalog:
         return cls.build(
             region, models=models, profiles=profiles, fetched_at=fetched_at, source=source
         )
+
+
+def _model_to_dict(model: CatalogModel) -> dict[str, Any]:
+    """A model's stored form; the dates only when known, so older files read the same."""
+    found: dict[str, Any] = {
+        "model_id": model.model_id,
+        "inference_types": sorted(model.inference_types),
+        "lifecycle": model.lifecycle,
+    }
+    if model.legacy_date is not None:
+        found["legacy_date"] = model.legacy_date.isoformat()
+    if model.end_of_life_date is not None:
+        found["end_of_life_date"] = model.end_of_life_date.isoformat()
+    return found
+
+
+def _model_from_dict(data: Mapping[str, Any]) -> CatalogModel:
+    def day(key: str) -> date | None:
+        value = data.get(key)
+        return None if value is None else date.fromisoformat(str(value))
+
+    return CatalogModel(
+        str(data["model_id"]),
+        frozenset(str(t) for t in data.get("inference_types", [])),
+        data.get("lifecycle"),
+        legacy_date=day("legacy_date"),
+        end_of_life_date=day("end_of_life_date"),
+    )
 
 
 @dataclass(frozen=True)
@@ -387,7 +407,7 @@ class CatalogSnapshot:
 
 @functools.cache
 def load_bundled_snapshot() -> CatalogSnapshot:
-    """The snapshot shipped in `langchain_bedrock_enhanced/data/` (read once, lazily).
+    """The snapshot shipped in `langchain_bedrock_enhanced/catalog/data/` (read once, lazily).
 
     A missing or damaged file gives an empty snapshot and a WARNING.
 

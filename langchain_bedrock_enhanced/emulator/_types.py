@@ -45,6 +45,10 @@ class ModelSpec:
     """System inference-profile prefixes that exist for the model (`us`, `eu`, `global`, ...)."""
     lifecycle: Lifecycle = "ACTIVE"
     invocation: Invocation = "ok"
+    legacy_time: str | None = None
+    """`modelLifecycle.legacyTime` (ISO 8601), when known; omitted from answers otherwise."""
+    end_of_life_time: str | None = None
+    """`modelLifecycle.endOfLifeTime` (ISO 8601), when known; omitted from answers otherwise."""
     max_output_tokens: int = 4096
     context_window: int = 200_000
     input_modalities: tuple[str, ...] = ("TEXT",)

@@ -517,7 +517,7 @@ class World:
             "responseStreamingSupported": model.streaming,
             "customizationsSupported": [],
             "inferenceTypesSupported": types,
-            "modelLifecycle": {"status": model.lifecycle},
+            "modelLifecycle": _lifecycle(model),
         }
 
     def list_foundation_models(
@@ -731,6 +731,16 @@ class World:
     ) -> tuple[list[T], str | None]:
         """`paginate()` as a method, for callers holding a world."""
         return paginate(items, max_results=max_results, next_token=next_token)
+
+
+def _lifecycle(model: ModelSpec) -> dict[str, str]:
+    """`FoundationModelLifecycle`: the status, and the dates known (AWS omits the rest)."""
+    found: dict[str, str] = {"status": model.lifecycle}
+    if model.legacy_time is not None:
+        found["legacyTime"] = model.legacy_time
+    if model.end_of_life_time is not None:
+        found["endOfLifeTime"] = model.end_of_life_time
+    return found
 
 
 def _check_lifecycle(model: ModelSpec) -> None:

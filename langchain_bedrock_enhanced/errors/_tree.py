@@ -16,7 +16,12 @@ from typing import Any
 from botocore.exceptions import ClientError
 from typing_extensions import TypedDict, Unpack, override
 
-from langchain_bedrock_enhanced.model_ids import AccessMethod
+from langchain_bedrock_enhanced.model_ids import (
+    ACCESS_METHODS_ENV,
+    DEFAULT_ORDER,
+    AccessMethod,
+    policy_name,
+)
 
 CAUSE_DEPTH = 8
 """How many links of a cause chain are read; real chains are two or three deep."""
@@ -490,7 +495,9 @@ class ProfileRequirementError(RequestValidationError):
     """The model refuses on-demand calls here and no working inference profile is known.
 
     The message says what was tried and what to do: use the suggested profile ID,
-    call from a region that offers a profile, or refresh the model catalog.
+    call from a region that offers a profile, or refresh the model catalog. When a
+    profile exists but the access policy (`access_methods=`) forbids it,
+    `excluded_by_policy` lists what it ruled out, and the message says how to allow it.
 
     Args:
         message: A custom message; by default one is built from the other arguments.
@@ -498,6 +505,9 @@ class ProfileRequirementError(RequestValidationError):
         tried: What was already tried, in order: `(model ID sent, access method)`
             pairs, or bare access methods.
         suggested_profile_id: A profile ID (or ARN) the caller could use instead.
+        excluded_by_policy: What the access policy ruled out and would have been
+            tried next: `(model ID, access method)` pairs, or bare access methods.
+        access_methods: The access policy in force, if known.
         error_code: The AWS error code.
         status_code: The HTTP status code.
         **context: The `ErrorContext` fields; `request_id` is taken from
@@ -514,6 +524,14 @@ class ProfileRequirementError(RequestValidationError):
         (('amazon.nova-pro-v1:0', <AccessMethod.DIRECT: 'direct'>),)
         >>> "from a region that offers one" in err.message
         True
+        >>> err = ProfileRequirementError(
+        ...     model_id="anthropic.claude-sonnet-4-5-20250929-v1:0",
+        ...     region="ca-central-1",
+        ...     excluded_by_policy=[AccessMethod.GLOBAL_CRIS],
+        ...     access_methods=(AccessMethod.DIRECT, AccessMethod.REGIONAL_CRIS),
+        ... )
+        >>> "access_methods=('direct', 'regional', 'global')" in err.message
+        True
     """
 
     def __init__(  # noqa: PLR0913 - every argument is keyword-only and defaulted
@@ -523,6 +541,8 @@ class ProfileRequirementError(RequestValidationError):
         original_error: BaseException | None = None,
         tried: Iterable[Attempt | AccessMethod] = (),
         suggested_profile_id: str | None = None,
+        excluded_by_policy: Iterable[Attempt | AccessMethod] = (),
+        access_methods: Iterable[AccessMethod] | None = None,
         error_code: str | None = "ValidationException",
         status_code: int | None = _VALIDATION_STATUS,
         **context: Unpack[ContextArgs],
@@ -531,9 +551,23 @@ class ProfileRequirementError(RequestValidationError):
         self.original_error = original_error
         self.tried: tuple[Attempt, ...] = tuple(_as_attempt(item) for item in tried)
         self.suggested_profile_id = suggested_profile_id
+        self.excluded_by_policy: tuple[Attempt, ...] = tuple(
+            _as_attempt(item) for item in excluded_by_policy
+        )
+        self.access_methods: tuple[AccessMethod, ...] | None = (
+            None if access_methods is None else tuple(access_methods)
+        )
         if not context.get("request_id"):
             context["request_id"] = _request_id_of(original_error)
-        if message is None:
+        if message is None and self.excluded_by_policy:
+            message = _policy_message(
+                context.get("model_id"),
+                context.get("region"),
+                self.tried,
+                self.excluded_by_policy,
+                self.access_methods,
+            )
+        elif message is None:
             message = _profile_message(
                 context.get("model_id"), context.get("region"), self.tried, suggested_profile_id
             )
@@ -546,6 +580,8 @@ class ProfileRequirementError(RequestValidationError):
             "original_error": self.original_error,
             "tried": self.tried,
             "suggested_profile_id": self.suggested_profile_id,
+            "excluded_by_policy": self.excluded_by_policy,
+            "access_methods": self.access_methods,
         }
 
 
@@ -596,6 +632,49 @@ def _profile_message(
         "or refresh the model catalog (ModelCatalog.refresh()) if AWS added a profile "
         "recently."
     )
+
+
+def _policy_message(
+    model_id: str | None,
+    region: str | None,
+    tried: tuple[Attempt, ...],
+    excluded: tuple[Attempt, ...],
+    access_methods: tuple[AccessMethod, ...] | None,
+) -> str:
+    model = f"Model {model_id!r}" if model_id else "The model"
+    where = f" in {region}" if region else ""
+    blocked = " or ".join(_policy_label(sent, method) for sent, method in excluded)
+    text = f"{model}{where} can only be reached through {blocked}, which the access policy forbids."
+    if access_methods is not None:
+        allowed = ", ".join(repr(policy_name(method)) for method in access_methods)
+        text = f"{text} The policy allows only {allowed}."
+    if tried:
+        attempts = ", ".join(
+            f"{method} ({sent})" if sent else str(method) for sent, method in tried
+        )
+        text = f"{text} Tried: {attempts}."
+    wanted = [
+        *(access_methods or ()),
+        *(m for m in DEFAULT_ORDER if m in {method for _, method in excluded}),
+    ]
+    names = tuple(dict.fromkeys(policy_name(method) for method in wanted))
+    return (
+        f"{text} If your data-residency rules allow it, add it to the policy: "
+        f"access_methods={names!r} (or {ACCESS_METHODS_ENV}={','.join(names)}); otherwise "
+        "call the model from a region where an allowed method serves it."
+    )
+
+
+_POLICY_LABELS: Mapping[str, str] = {
+    AccessMethod.DIRECT: "direct (on-demand) access to",
+    AccessMethod.REGIONAL_CRIS: "the regional profile",
+    AccessMethod.GLOBAL_CRIS: "the global profile",
+}
+
+
+def _policy_label(sent: str | None, method: AccessMethod | str) -> str:
+    what = _POLICY_LABELS.get(method, str(method))
+    return f"{what} {sent!r}" if sent else what.removesuffix(" to")
 
 
 @dataclass(frozen=True)

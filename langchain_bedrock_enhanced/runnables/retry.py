@@ -11,7 +11,8 @@ each pair, retries transient errors with exponential backoff and full jitter.
 - The access method is chosen afresh for each pair by the same access engine the
   model uses: a profile requirement is handled inside the model, without spending
   an attempt here. A pair whose region offers no profile for a profile-only model
-  logs a WARNING and the walk moves on.
+  (or only one the access policy forbids) logs a WARNING and the walk moves on.
+  Every pair's model keeps the primary model's access policy.
 - When everything fails, `BedrockRetryError` lists every attempt (model, region,
   access method, outcome) and keeps the first error as its cause.
 - Each attempt runs under a child callback tagged `retry:attempt:N`; a batch retries
@@ -193,9 +194,10 @@ class BedrockRetryRunnable(RunnableSerializable[Any, Any]):
         )
         if isinstance(typed, ProfileRequirementError):
             logger.warning(
-                "%s needs an inference profile that %s does not offer; trying the next pair",
+                "%s needs an inference profile that %s does not offer%s; trying the next pair",
                 model_id,
                 region,
+                " under the access policy" if typed.excluded_by_policy else "",
             )
             return "next_pair", record
         if isinstance(typed, ConfigurationError):

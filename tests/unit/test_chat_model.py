@@ -16,7 +16,9 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel
 
 from langchain_bedrock_enhanced import (
+    AccessMethod,
     ClaudeEnhancedChatBedrockConverse,
+    ConfigurationError,
     EnhancedChatBedrockConverse,
     LlamaEnhancedChatBedrockConverse,
     MistralEnhancedChatBedrockConverse,
@@ -25,6 +27,7 @@ from langchain_bedrock_enhanced import (
     RequestValidationError,
     UnsupportedModelError,
 )
+from langchain_bedrock_enhanced.access import AccessMethodTracker
 
 SONNET_45 = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 
@@ -58,8 +61,8 @@ def test_base_class_accepts_any_model_id_unvalidated(caplog: pytest.LogCaptureFi
     assert "no parameter class for 'cohere.command-r-v1:0'" in caplog.text
 
 
-def test_fields_are_chat_bedrock_converse_plus_one_optional_switch() -> None:
-    added = {"auto_inference_profile"}
+def test_fields_are_chat_bedrock_converse_plus_two_optional_access_settings() -> None:
+    added = {"auto_inference_profile", "access_methods"}
     parent = set(ChatBedrockConverse.model_fields)
     for cls in (
         EnhancedChatBedrockConverse,
@@ -71,6 +74,7 @@ def test_fields_are_chat_bedrock_converse_plus_one_optional_switch() -> None:
         assert set(cls.model_fields) == parent | added
         assert not cls.model_fields["auto_inference_profile"].is_required()
         assert cls.model_fields["auto_inference_profile"].default is True
+        assert not cls.model_fields["access_methods"].is_required()
         assert issubclass(cls, ChatBedrockConverse)
 
 
@@ -506,3 +510,90 @@ def test_family_classes_reject_malformed_model_ids_with_the_closest_ids(identifi
         ClaudeEnhancedChatBedrockConverse(model=identifier, region_name="us-east-1")
     if len(identifier) < 1000:
         assert HAIKU_3 in info.value.suggestions
+
+
+# The access policy -------------------------------------------------------------
+
+SONNET_BARE = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+POLICY_ENV = "BEDROCK_ACCESS_METHODS"
+
+
+def test_a_family_class_takes_an_access_policy_and_its_engine_keeps_to_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(POLICY_ENV, raising=False)
+    model = ClaudeEnhancedChatBedrockConverse(
+        model=SONNET_BARE, region_name="eu-west-1", access_methods=("regional", "direct")
+    )
+    assert model.access_methods == (AccessMethod.REGIONAL_CRIS, AccessMethod.DIRECT)
+    engine = model.access_engine
+    assert engine is not None
+    assert engine.tracker is AccessMethodTracker.get_instance()
+    assert engine.selector.candidates(SONNET_BARE, "eu-west-1") == [
+        (f"eu.{SONNET_BARE}", AccessMethod.REGIONAL_CRIS),
+        (SONNET_BARE, AccessMethod.DIRECT),
+    ]
+
+
+def test_without_a_policy_a_model_takes_the_environment_then_the_default_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(POLICY_ENV, raising=False)
+    default = EnhancedChatBedrockConverse(model=SONNET_BARE, region_name="us-east-1")
+    assert default.access_methods == (
+        AccessMethod.DIRECT,
+        AccessMethod.REGIONAL_CRIS,
+        AccessMethod.GLOBAL_CRIS,
+    )
+    monkeypatch.setenv(POLICY_ENV, "direct,regional")
+    from_env = EnhancedChatBedrockConverse(model=SONNET_BARE, region_name="us-east-1")
+    explicit = EnhancedChatBedrockConverse(
+        model=SONNET_BARE, region_name="us-east-1", access_methods=["global"]
+    )
+    assert from_env.access_methods == (AccessMethod.DIRECT, AccessMethod.REGIONAL_CRIS)
+    assert explicit.access_methods == (AccessMethod.GLOBAL_CRIS,)
+
+
+@pytest.mark.parametrize("policy", [(), ["direct", "direct"], ["direct", "somewhere"], "x"])
+def test_an_invalid_policy_raises_our_typed_error_not_pydantics(policy: Any) -> None:
+    with pytest.raises(ParameterValidationError, match="access_methods") as info:
+        ClaudeEnhancedChatBedrockConverse(
+            model=SONNET_BARE, region_name="us-east-1", access_methods=policy
+        )
+    assert isinstance(info.value, ValueError)
+
+
+def test_a_bad_environment_policy_is_a_configuration_error_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(POLICY_ENV, "direct;regional")
+    with pytest.raises(ConfigurationError, match="BEDROCK_ACCESS_METHODS") as info:
+        EnhancedChatBedrockConverse(model=SONNET_BARE, region_name="us-east-1")
+    assert not isinstance(info.value, ParameterValidationError)
+
+
+@pytest.mark.filterwarnings("ignore::langchain_core._api.beta_decorator.LangChainBetaWarning")
+def test_the_policy_survives_serialization() -> None:
+    model = ClaudeEnhancedChatBedrockConverse(
+        model=SONNET_BARE, region_name="us-east-1", access_methods=("regional", "direct")
+    )
+    rebuilt = load(
+        dumpd(model),
+        valid_namespaces=["langchain_bedrock_enhanced"],
+        allowed_objects=[ClaudeEnhancedChatBedrockConverse],
+    )
+    assert rebuilt.access_methods == model.access_methods
+
+
+def test_the_engine_follows_a_policy_set_after_construction() -> None:
+    model = EnhancedChatBedrockConverse(
+        model=SONNET_BARE, region_name="us-east-1", access_methods=("direct",)
+    )
+    first = model.access_engine
+    model.access_methods = (AccessMethod.REGIONAL_CRIS,)
+    second = model.access_engine
+    assert first is not None
+    assert second is not None
+    assert second.access_methods == (AccessMethod.REGIONAL_CRIS,)
+    assert second.tracker is first.tracker
+    assert model.access_engine is second

@@ -172,6 +172,37 @@ def test_models_json_is_one_document_from_the_snapshot(
     assert (sonnet["family"], sonnet["on_demand"]) == ("claude", False)
 
 
+def test_models_mark_legacy_and_end_of_life_models_with_their_eol_date() -> None:
+    rows = {row.model_id: row for row in cli.model_rows(cli.open_catalog(None), "us-east-1")}
+
+    retired = rows["anthropic.claude-3-sonnet-20240229-v1:0"]
+    assert (retired.state, retired.end_of_life) == ("end_of_life", "2026-07-30")
+    assert retired.lifecycle_label == "END OF LIFE 2026-07-30"
+    assert retired.replacement == "Claude Sonnet 5 / 4.6"
+    legacy = rows["anthropic.claude-3-haiku-20240307-v1:0"]
+    assert legacy.lifecycle_label == "LEGACY, EOL not announced"
+    dated = cli.ModelRow("m", "claude", "LEGACY", None, state="legacy", end_of_life="2027-01-08")
+    assert dated.lifecycle_label == "LEGACY, EOL 2027-01-08"
+    assert rows["amazon.nova-pro-v1:0"].lifecycle_label == "ACTIVE"
+
+
+def test_models_json_carries_the_lifecycle_state_and_eol_date(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "models", "--region", "us-east-1", "--family", "nova", "--json")
+
+    assert code == 0
+    rows = {row["model_id"]: row for row in json.loads(out)["models"]}
+    premier = rows["amazon.nova-premier-v1:0"]
+    assert (premier["lifecycle"], premier["state"], premier["end_of_life"]) == (
+        "LEGACY",
+        "end_of_life",
+        "2026-09-14",
+    )
+    assert premier["replacement"] == "Nova 2 Pro (Preview)"
+    assert rows["amazon.nova-pro-v1:0"]["state"] == "active"
+
+
 def test_an_unknown_family_is_one_line_and_exit_code_1(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

@@ -11,6 +11,7 @@ from botocore.config import Config
 from botocore.stub import Stubber
 
 from langchain_bedrock_enhanced import (
+    AccessMethod,
     ClaudeEnhancedChatBedrockConverse,
     ConfigurationError,
     LlamaEnhancedChatBedrockConverse,
@@ -21,7 +22,8 @@ from langchain_bedrock_enhanced import (
     UnsupportedModelError,
     create_langchain_chatbedrock,
 )
-from langchain_bedrock_enhanced.factory import DEFAULT_CLIENT_CONFIG
+from langchain_bedrock_enhanced.access import AccessMethodTracker
+from langchain_bedrock_enhanced.factory import DEFAULT_CLIENT_CONFIG, rebuild_model
 
 APP_PROFILE = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456"
 
@@ -157,7 +159,7 @@ def test_a_given_config_overrides_the_defaults_it_names() -> None:
 
 def test_a_given_client_is_used_as_is() -> None:
     runtime = boto3.client("bedrock-runtime", region_name="us-west-2")
-    model = create_langchain_chatbedrock("anthropic.claude-3-5-haiku-20241022-v1:0", client=runtime)
+    model = create_langchain_chatbedrock("anthropic.claude-haiku-4-5-20251001-v1:0", client=runtime)
     assert model.client is runtime
     assert model.region_name == "us-west-2"
 
@@ -225,3 +227,82 @@ def test_unexpected_failures_are_wrapped_in_llm_error_with_the_cause() -> None:
     with pytest.raises(LLMError) as info:
         create_langchain_chatbedrock("amazon.nova-lite-v1:0", client=Exploding())
     assert isinstance(info.value.__cause__, RuntimeError)
+
+
+# The access policy -------------------------------------------------------------
+
+NOVA_PRO = "amazon.nova-pro-v1:0"
+POLICY_ENV = "BEDROCK_ACCESS_METHODS"
+D, R, G = AccessMethod.DIRECT, AccessMethod.REGIONAL_CRIS, AccessMethod.GLOBAL_CRIS
+
+
+def test_access_methods_reach_the_model_and_the_engine_it_calls_through() -> None:
+    tracker = AccessMethodTracker()
+    model = create_langchain_chatbedrock(
+        NOVA_PRO,
+        region_name="eu-west-1",
+        catalog=False,
+        tracker=tracker,
+        access_methods=("regional", "direct"),
+    )
+    assert model.access_methods == (R, D)
+    engine = model.access_engine
+    assert engine is not None
+    assert engine.tracker is tracker
+    assert engine.selector.candidates(NOVA_PRO, "eu-west-1") == [
+        (f"eu.{NOVA_PRO}", R),
+        (NOVA_PRO, D),
+    ]
+
+
+def test_without_access_methods_all_three_are_allowed_in_the_default_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv(POLICY_ENV, raising=False)
+    model = create_langchain_chatbedrock(NOVA_PRO, region_name="eu-west-1", catalog=False)
+    assert model.access_methods == (D, R, G)
+
+
+def test_bedrock_access_methods_gives_the_default_and_the_argument_wins(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(POLICY_ENV, "direct,regional")
+    from_env = create_langchain_chatbedrock(NOVA_PRO, region_name="eu-west-1", catalog=False)
+    explicit = create_langchain_chatbedrock(
+        NOVA_PRO, region_name="eu-west-1", catalog=False, access_methods=[G]
+    )
+    assert from_env.access_methods == (D, R)
+    assert explicit.access_methods == (G,)
+
+
+def test_a_bad_bedrock_access_methods_is_a_configuration_error_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(POLICY_ENV, "direct,abroad")
+    with pytest.raises(ConfigurationError, match="BEDROCK_ACCESS_METHODS='direct,abroad'"):
+        create_langchain_chatbedrock(NOVA_PRO, region_name="eu-west-1", catalog=False)
+
+
+@pytest.mark.parametrize("policy", [(), ("direct", "direct"), ("direct", "abroad"), 7])
+def test_an_invalid_policy_fails_before_any_request(policy: Any) -> None:
+    # An application-profile ARN is looked up (GetInferenceProfile) while the model is
+    # built, and sockets are off here: the policy is refused before that lookup.
+    with pytest.raises(ParameterValidationError, match="access_methods"):
+        create_langchain_chatbedrock(APP_PROFILE, region_name="us-east-1", access_methods=policy)
+
+
+def test_rebuilt_models_keep_the_policy_in_another_region_and_for_another_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(POLICY_ENV, "direct,regional")
+    model = create_langchain_chatbedrock(NOVA_PRO, region_name="eu-west-1", catalog=False)
+    # The variable changes afterwards: the policy the model was built with still holds.
+    monkeypatch.setenv(POLICY_ENV, "global")
+    other_region = rebuild_model(model, region_name="us-west-2")
+    other_model = rebuild_model(model, model_id="amazon.nova-lite-v1:0")
+    assert other_region.access_methods == other_model.access_methods == (D, R)
+    engine, rebuilt_engine = model.access_engine, other_region.access_engine
+    assert engine is not None
+    assert rebuilt_engine is not None
+    assert rebuilt_engine.tracker is engine.tracker
+    assert rebuilt_engine.access_methods == (D, R)

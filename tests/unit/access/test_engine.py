@@ -394,3 +394,59 @@ def test_a_merged_stream_carries_its_outcome_once() -> None:
     assert merged.message.content == "one two three"
     assert merged.message.response_metadata == outcome.as_metadata()
     assert [c.message.response_metadata for c in chunks[1:]] == [{}, {}]
+
+
+# the access policy ----------------------------------------------------------------
+
+
+def test_a_policy_without_global_stops_where_the_policy_ends_and_says_how_to_allow_more() -> None:
+    # ca-central-1 has no geographic profile: only `global.` is left after direct.
+    runtime = Runtime("ca-central-1")
+    runtime.refuses(SONNET, PROFILE_REQUIRED.format(SONNET))
+    engine = engine_with().with_access_methods(("direct", "regional"))
+    with runtime.stubber, pytest.raises(ProfileRequirementError) as info:
+        engine.run(SONNET, "ca-central-1", runtime.converse)
+    assert runtime.sent == [SONNET]
+    error = info.value
+    assert error.tried == ((SONNET, AccessMethod.DIRECT),)
+    assert error.excluded_by_policy == ((f"global.{SONNET}", AccessMethod.GLOBAL_CRIS),)
+    assert "which the access policy forbids" in error.message
+    assert "access_methods=('direct', 'regional', 'global')" in error.message
+
+
+def test_a_policy_that_puts_regional_first_sends_the_profile_first() -> None:
+    runtime = Runtime("eu-west-1")
+    runtime.answers(f"eu.{SONNET}")
+    engine = engine_with().with_access_methods(("regional", "direct"))
+    with runtime.stubber:
+        _, outcome = engine.run(SONNET, "eu-west-1", runtime.converse)
+    assert runtime.sent == [f"eu.{SONNET}"]
+    assert (outcome.access_method, outcome.attempts) == (AccessMethod.REGIONAL_CRIS, 1)
+
+
+def test_a_stream_under_a_policy_falls_back_only_inside_it() -> None:
+    streams = ScriptedStreams(refusing={SONNET}, items=["a", "b"])
+    engine = engine_with().with_access_methods(("direct",))
+    with pytest.raises(ProfileRequirementError) as info:
+        list(engine.stream(SONNET, "eu-west-1", streams, streams.on_outcome))
+    assert streams.opened == [SONNET]
+    assert [sent for sent, _ in info.value.excluded_by_policy] == [
+        f"eu.{SONNET}",
+        f"global.{SONNET}",
+    ]
+
+
+def test_engines_under_other_policies_share_the_tracker_and_learn_for_each_other() -> None:
+    runtime = Runtime("eu-west-1")
+    runtime.refuses(SONNET, PROFILE_REQUIRED.format(SONNET))
+    runtime.answers(f"eu.{SONNET}")
+    runtime.answers(f"eu.{SONNET}")
+    engine = engine_with()
+    resident = engine.with_access_methods(["direct", "regional"])
+    assert resident.tracker is engine.tracker
+    assert engine.with_access_methods(["direct", "regional", "global"]) is engine
+    with runtime.stubber:
+        engine.run(SONNET, "eu-west-1", runtime.converse)
+        resident.run(SONNET, "eu-west-1", runtime.converse)
+    # What the default engine learned (a profile is required) spared the second a request.
+    assert runtime.sent == [SONNET, f"eu.{SONNET}", f"eu.{SONNET}"]

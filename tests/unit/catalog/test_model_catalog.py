@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -511,3 +511,54 @@ def test_an_endpoint_from_the_environment_gets_its_own_cache_key(
     assert ModelCatalog(discover=False).cache_key == "aws"
     monkeypatch.setenv(variable, "http://127.0.0.1:8765")
     assert ModelCatalog(discover=False).cache_key.startswith("endpoint-")
+
+
+# Lifecycle dates -------------------------------------------------------------
+
+
+def test_discovery_keeps_the_legacy_and_end_of_life_days_in_utc() -> None:
+    client = boto3.client("bedrock", region_name="us-east-1")
+    lifecycle = {
+        "status": "LEGACY",
+        "legacyTime": datetime(2026, 4, 14, tzinfo=timezone.utc),
+        # 01:30 in UTC+2 is still the 13th of October in UTC.
+        "endOfLifeTime": datetime(2026, 10, 14, 1, 30, tzinfo=timezone(timedelta(hours=2))),
+    }
+    summary = {**model(SONNET, ["INFERENCE_PROFILE"], "LEGACY"), "modelLifecycle": lifecycle}
+    with Stubber(client) as stub:
+        stub.add_response("list_foundation_models", {"modelSummaries": [summary]})
+        stub.add_response("list_inference_profiles", {"inferenceProfileSummaries": []})
+        found = discover_region(client, "us-east-1").models[SONNET]
+
+    assert (found.legacy_date, found.end_of_life_date) == (date(2026, 4, 14), date(2026, 10, 13))
+
+
+def test_discovery_without_dates_leaves_them_unknown(plane: StubbedControlPlane) -> None:
+    plane.expect_discovery()
+    data = discover_region(plane.client, "ap-northeast-1", page_size=2)
+    assert (data.models[HAIKU].legacy_date, data.models[HAIKU].end_of_life_date) == (None, None)
+
+
+def test_model_lifecycle_asks_nothing_even_before_any_discovery(
+    plane: StubbedControlPlane, tmp_path: Path, clock: FakeClock
+) -> None:
+    catalog = make_catalog(plane, tmp_path, clock)
+
+    info = catalog.model_lifecycle(HAIKU, "us-east-1")
+
+    assert plane.calls == 0
+    assert (info.source, info.status) == ("snapshot", "LEGACY")
+    assert catalog.held_region_catalog("us-east-1") is not None
+    assert plane.calls == 0
+
+
+def test_model_lifecycle_resolves_an_application_profile_through_held_data(
+    plane: StubbedControlPlane, tmp_path: Path, clock: FakeClock
+) -> None:
+    plane.expect_discovery()
+    catalog = make_catalog(plane, tmp_path, clock)
+    catalog.region_catalog("ap-northeast-1")
+
+    info = catalog.model_lifecycle(APP_ARN, "ap-northeast-1")
+
+    assert (info.model_id, info.source, info.status) == (SONNET, "live", "ACTIVE")

@@ -450,7 +450,11 @@ def test_get_foundation_model_of_an_end_of_life_model_says_so(world: World) -> N
 
 def test_get_foundation_model_of_a_legacy_inactive_model_still_answers(world: World) -> None:
     details = world.get_foundation_model(OPUS_41, "us-east-1")["modelDetails"]
-    assert details["modelLifecycle"] == {"status": "LEGACY"}
+    # The EOL date of Opus 4.1 (2027-01-08, awslabs lifecycle table) is known and ahead.
+    assert details["modelLifecycle"] == {
+        "status": "LEGACY",
+        "endOfLifeTime": "2027-01-08T00:00:00+00:00",
+    }
 
 
 # --- ListInferenceProfiles / GetInferenceProfile ----------------------------------------
@@ -754,3 +758,21 @@ def test_documents_missing_required_sections_are_rejected() -> None:
         World.from_dict({**doc, "account_id": "42"})
     with pytest.raises(ValueError, match="defined twice"):
         World.from_dict({**doc, "models": doc["models"] + doc["models"][:1]})
+
+
+def test_lifecycle_dates_are_listed_where_known_and_omitted_otherwise(world: World) -> None:
+    listed = summaries(world, "us-east-1")
+    assert listed["anthropic.claude-sonnet-4-20250514-v1:0"]["modelLifecycle"] == {
+        "status": "LEGACY",
+        "legacyTime": "2026-04-14T00:00:00+00:00",
+        "endOfLifeTime": "2026-10-14T00:00:00+00:00",
+    }
+    assert listed[NOVA_PRO]["modelLifecycle"] == {"status": "ACTIVE"}
+
+
+def test_a_scenario_can_date_a_models_end_of_life(world: World) -> None:
+    dated = world.with_overrides(
+        {"models": [{"model_id": NOVA_PRO, "end_of_life_time": "2030-01-01T00:00:00+00:00"}]}
+    )
+    lifecycle = dated.get_foundation_model(NOVA_PRO, "us-east-1")["modelDetails"]["modelLifecycle"]
+    assert lifecycle["endOfLifeTime"] == "2030-01-01T00:00:00+00:00"

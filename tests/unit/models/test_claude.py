@@ -115,7 +115,7 @@ def test_request_shape_puts_top_k_at_the_top_level_of_request_fields() -> None:
 
 def test_claude_hooks() -> None:
     model = ClaudeEnhancedChatBedrockConverse(
-        model="us.anthropic.claude-3-5-haiku-20241022-v1:0", region_name="us-east-1"
+        model="us.anthropic.claude-haiku-4-5-20251001-v1:0", region_name="us-east-1"
     )
     assert model.accepts_system_prompt()
     assert model.disable_streaming is False

@@ -553,12 +553,12 @@ def test_a_stream_that_fails_everywhere_raises_the_retry_error_and_tells_callbac
 async def test_a_fallback_model_that_rejects_the_models_parameters_is_skipped(
     path: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Claude 3.5 Haiku takes 8000 output tokens, Claude 3 Haiku at most 4096.
-    haiku_35 = "anthropic.claude-3-5-haiku-20241022-v1:0"
-    echoes = Echoes(lambda model_id, *_: throttling_error() if model_id == haiku_35 else None)
+    # Claude Haiku 4.5 takes 8000 output tokens, Claude 3 Haiku at most 4096.
+    haiku_45 = "anthropic.claude-haiku-4-5-20251001-v1:0"
+    echoes = Echoes(lambda model_id, *_: throttling_error() if model_id == haiku_45 else None)
     robust = wrapped(
         echoes,
-        model=primary(haiku_35, max_tokens=8000),
+        model=primary(haiku_45, max_tokens=8000),
         fallback_models=[HAIKU, NOVA],
         max_attempts=1,
     )
@@ -572,7 +572,7 @@ async def test_a_fallback_model_that_rejects_the_models_parameters_is_skipped(
         else:
             text = "".join([chunk.text async for chunk in robust.astream("hi")])
     assert text.strip() == "echo: hi"
-    assert echoes.calls == [(haiku_35, "us-east-1"), (NOVA, "us-east-1")]
+    assert echoes.calls == [(haiku_45, "us-east-1"), (NOVA, "us-east-1")]
     assert any(HAIKU in record.getMessage() for record in caplog.records)
 
 
