@@ -13,6 +13,7 @@ from benchmarks import (
     bench_import,
     bench_latency,
     bench_memory,
+    bench_redis_quota,
     bench_wasted,
 )
 from benchmarks._common import write_results
@@ -32,6 +33,7 @@ def main() -> None:
         results.update(bench_goodput.run(n=20))
         results.update(bench_wasted.run(calls=5))
         results.update(bench_memory.run(models=1))
+        results.update(bench_redis_quota.run(calls=5))
         discovery = bench_discovery.run(repeats=1, lookups=1000)
     else:
         results.update(bench_emulator.run())
@@ -41,6 +43,7 @@ def main() -> None:
         results.update(bench_goodput.run())
         results.update(bench_wasted.run())
         results.update(bench_memory.run())
+        results.update(bench_redis_quota.run())
         discovery = bench_discovery.run()
     results["p4_first_discovery_ms"] = round(discovery["first_discovery_ms"], 3)
     results["p4_cached_lookup_us"] = round(discovery["cached_lookup_us"], 4)
@@ -52,6 +55,7 @@ def main() -> None:
         bench_goodput,
         bench_wasted,
         bench_memory,
+        bench_redis_quota,
     )
     for module in modules:
         notes.update(module.NOTES)

@@ -24,8 +24,10 @@ from langchain_bedrock_enhanced.access.preferences import (
     JsonFilePreferenceStore,
     PreferenceStore,
 )
+from langchain_bedrock_enhanced.access.redis_store import RedisPreferenceStore
 from langchain_bedrock_enhanced.callbacks.usage import get_bedrock_usage_callback
 from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog
+from langchain_bedrock_enhanced.catalog.model_types import ModelType
 from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.client import BedrockLLMClient, create_llm_client
 from langchain_bedrock_enhanced.errors import (
@@ -63,6 +65,7 @@ from langchain_bedrock_enhanced.models import (
 from langchain_bedrock_enhanced.runnables import (
     BedrockRateLimiter,
     ParallelResponse,
+    RedisRateLimiter,
     TokenRateLimiter,
     adaptive_retry_config,
     arun_parallel,
@@ -94,6 +97,7 @@ __all__ = [
     "ModelNotFoundError",
     "ModelNotReadyError",
     "ModelTimeoutError",
+    "ModelType",
     "NovaEnhancedChatBedrockConverse",
     "ParallelResponse",
     "ParameterValidationError",
@@ -101,6 +105,8 @@ __all__ = [
     "PreferenceStore",
     "ProfileRequirementError",
     "RateLimitExceededError",
+    "RedisPreferenceStore",
+    "RedisRateLimiter",
     "RequestValidationError",
     "ServiceUnavailableError",
     "StreamInterruptedError",

@@ -39,7 +39,8 @@ from pydantic import ValidationError
 from langchain_bedrock_enhanced._transport.sessions import shared_data_session
 from langchain_bedrock_enhanced.access.engine import AccessEngine
 from langchain_bedrock_enhanced.access.policy import AccessMethodsInput, resolve_access_methods
-from langchain_bedrock_enhanced.access.preferences import JsonFilePreferenceStore, PreferenceStore
+from langchain_bedrock_enhanced.access.preferences import PreferenceStore
+from langchain_bedrock_enhanced.access.redis_store import store_from_spec
 from langchain_bedrock_enhanced.access.selector import AccessMethodSelector
 from langchain_bedrock_enhanced.access.tracker import AccessMethodTracker
 from langchain_bedrock_enhanced.catalog.lifecycle import (
@@ -174,8 +175,9 @@ def create_langchain_chatbedrock(  # noqa: PLR0913 - the signature is the public
             with `False`, the bundled snapshot says.
         tracker: Where access outcomes are learned; the process-wide tracker by
             default.
-        preference_store: Persist learned access methods: a `PreferenceStore`, or a
-            file path for a `JsonFilePreferenceStore` shared between processes.
+        preference_store: Persist learned access methods: a `PreferenceStore`; a
+            file path for a `JsonFilePreferenceStore` shared between processes; or a
+            `redis://` / `rediss://` URL for a `RedisPreferenceStore` shared by a fleet.
         access_methods: The access policy (data residency): which of `"direct"`,
             `"regional"` and `"global"` may be used for a bare model ID, in the order
             to try them, e.g. `("direct", "regional")` to forbid `global.` profiles.
@@ -442,12 +444,7 @@ def _access_engine(  # noqa: PLR0913 - keyword-only, one per factory knob
         if tracker is not None:
             msg = "Pass tracker= or preference_store=, not both: a tracker owns its store."
             raise ConfigurationError(msg)
-        store = (
-            JsonFilePreferenceStore(preference_store)
-            if isinstance(preference_store, (str, os.PathLike))
-            else preference_store
-        )
-        tracker = AccessMethodTracker(store)
+        tracker = AccessMethodTracker(store_from_spec(preference_store))
     tracker = tracker if tracker is not None else AccessMethodTracker.get_instance()
     if catalog is None:
         catalog = _shared_catalog(endpoint_url, profile, credentials)

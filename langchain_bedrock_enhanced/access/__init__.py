@@ -2,7 +2,8 @@
 
 - `ProfileRequirementDetector` recognises Bedrock's "use an inference profile" error.
 - `AccessMethod` names the ways in: direct, regional CRIS, global CRIS, application profile.
-- `AccessMethodPreference` and the `PreferenceStore`s hold what was learned.
+- `AccessMethodPreference` and the `PreferenceStore`s hold what was learned
+  (`RedisPreferenceStore` shares it with a fleet; it needs the `[redis]` extra).
 - `AccessMethodTracker` records outcomes and answers what was learned.
 - `AccessMethodSelector` picks the model ID to send, and the fallbacks.
 - `AccessEngine` runs one call through them: pick, send, detect, fall back, record.
@@ -30,6 +31,7 @@ from langchain_bedrock_enhanced.access.preferences import (
     JsonFilePreferenceStore,
     PreferenceStore,
 )
+from langchain_bedrock_enhanced.access.redis_store import RedisPreferenceStore
 from langchain_bedrock_enhanced.access.selector import (
     AccessMethodSelector,
     Candidate,
@@ -60,6 +62,7 @@ __all__ = [
     "ProfileCatalog",
     "ProfileRequirementDetector",
     "ProfileRequirementError",
+    "RedisPreferenceStore",
     "regional_prefix",
     "regional_prefixes",
 ]

@@ -4,7 +4,8 @@
   region failover and model fallback.
 - `run_parallel` / `arun_parallel` run many inputs, with a result per input and
   statistics, into a `ParallelResponse`.
-- `BedrockRateLimiter` paces requests, `TokenRateLimiter` paces tokens, and
+- `BedrockRateLimiter` paces requests, `TokenRateLimiter` paces tokens,
+  `RedisRateLimiter` shares one quota with a fleet through Redis (`[redis]` extra), and
   `adaptive_retry_config` turns on botocore's client-side rate limiting.
 
 Example:
@@ -31,6 +32,7 @@ from langchain_bedrock_enhanced.runnables.rate_limit import (
     adaptive_retry_config,
     is_throttling_error,
 )
+from langchain_bedrock_enhanced.runnables.redis_rate_limit import RedisRateLimiter
 from langchain_bedrock_enhanced.runnables.retry import BedrockRetryRunnable, with_bedrock_retry
 from langchain_bedrock_enhanced.runnables.token_budget import TokenRateLimiter, estimate_tokens
 
@@ -42,6 +44,7 @@ __all__ = [
     "ParallelResult",
     "ParallelStatistics",
     "RateLimitFeedbackHandler",
+    "RedisRateLimiter",
     "TokenRateLimiter",
     "adaptive_retry_config",
     "arun_parallel",

@@ -7,6 +7,7 @@ import pytest
 from langchain_bedrock_enhanced import (
     BedrockLLMClient,
     ConfigurationError,
+    ModelType,
     RateLimitExceededError,
     create_llm_client,
 )
@@ -98,3 +99,9 @@ def test_on_rate_limit_raise_refuses_instead_of_waiting() -> None:
     with pytest.raises(RateLimitExceededError, match="1 requests per minute"):
         client.rate_limiter.acquire()
 
+
+
+def test_a_model_type_member_names_the_model() -> None:
+    client = BedrockLLMClient(ModelType.NOVA_PRO)
+    assert client.model_id == "amazon.nova-pro-v1:0"
+    assert type(client.model_id) is str
