@@ -8,8 +8,8 @@ choice, not a learned preference, not the retry wrapper's failover or model fall
 
 `PATHS` lists the ways a call is made. Each takes the chat model, makes one call
 with it, and returns the answer (an `AIMessage`, or a stream merged into one
-chunk) or raises. To cover another door (the `BedrockLLMClient` facade, say), add
-an entry: every test below runs it.
+chunk) or raises; every test below runs each of them. `FACADE_PATHS` does the same
+for `BedrockLLMClient`, whose answers are text, so its tests read the emulator's log.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from botocore.config import Config
 
 from langchain_bedrock_enhanced import (
     BedrockEnhancedError,
+    BedrockLLMClient,
     EnhancedChatBedrockConverse,
     ProfileRequirementError,
     create_langchain_chatbedrock,
@@ -290,4 +291,80 @@ def test_every_attempt_of_a_walk_the_policy_ends_is_listed(emulator: BedrockEmul
         (HAIKU_45, GLOBAL_ONLY),
     ]
     assert all(a.outcome.startswith("ProfileRequirementError") for a in info.value.attempts)
+    assert _runtime(emulator) == []
+
+
+# The facade: BedrockLLMClient --------------------------------------------------------
+# It answers text (or a dict), not a message, so its tests read the emulator's log.
+
+TRIP = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+
+
+def _client(
+    emu: BedrockEmulator,
+    region: str,
+    *,
+    tracker: AccessMethodTracker | None = None,
+    **kwargs: Any,
+) -> BedrockLLMClient:
+    return BedrockLLMClient(
+        SONNET,
+        region_name=region,
+        endpoint_url=emu.endpoint_url,
+        tracker=tracker or AccessMethodTracker(),
+        config=NO_BOTOCORE_RETRIES,
+        retry_options={"backoff_base": 0},
+        **kwargs,
+    )
+
+
+FacadePath = Callable[[BedrockLLMClient], Any]
+FACADE_PATHS: dict[str, FacadePath] = {
+    "generate": lambda client: client.generate("hello"),
+    "agenerate": lambda client: client.agenerate("hello"),
+    "generate_with_retry": lambda client: client.generate_with_retry("hello", max_retries=1),
+    "agenerate_with_retry": lambda client: client.agenerate_with_retry("hello", max_retries=1),
+    "generate_structured": lambda client: client.generate_structured("Paris", TRIP),
+    "stream": lambda client: "".join(client.stream("hello")),
+}
+
+
+async def _call_client(path: str, client: BedrockLLMClient) -> Any:
+    result = FACADE_PATHS[path](client)
+    return await result if inspect.isawaitable(result) else result
+
+
+@pytest.mark.parametrize("api", ["converse", "invoke"])
+@pytest.mark.parametrize("path", list(FACADE_PATHS))
+async def test_the_facade_refuses_a_global_only_model_before_any_request(
+    emulator: BedrockEmulator, path: str, api: str
+) -> None:
+    if api == "invoke" and path == "stream":
+        pytest.skip("a stream is always ConverseStream")
+    client = _client(emulator, GLOBAL_ONLY, access_methods=RESIDENT, api=api)
+    with pytest.raises(BedrockEnhancedError) as info:
+        await _call_client(path, client)
+    assert _profile_requirement(info.value).excluded_by_policy == (
+        (f"global.{SONNET}", AccessMethod.GLOBAL_CRIS),
+    )
+    assert _runtime(emulator) == []
+
+
+@pytest.mark.parametrize("path", list(FACADE_PATHS))
+async def test_the_facade_never_sends_a_learned_global_profile_outside_the_policy(
+    emulator: BedrockEmulator, path: str
+) -> None:
+    tracker = _learned_global("us-east-1", GLOBAL_ONLY)
+    client = _client(emulator, "us-east-1", tracker=tracker, access_methods=RESIDENT)
+    assert await _call_client(path, client)
+    assert {model_id for model_id, _, _ in _runtime(emulator)} == {f"us.{SONNET}"}
+    assert _sent_global_ids(emulator) == []
+
+
+async def test_the_facade_follows_the_policy_from_the_environment(
+    emulator: BedrockEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BEDROCK_ACCESS_METHODS", "direct,regional")
+    with pytest.raises(ProfileRequirementError):
+        _client(emulator, GLOBAL_ONLY).generate("hello")
     assert _runtime(emulator) == []
