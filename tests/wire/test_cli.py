@@ -139,6 +139,7 @@ def session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
                 "--api", "invoke", "--endpoint-url", url,
             ],
             "generate without a model": ["generate", "Hello there", "--endpoint-url", url],
+            "demo": ["demo"],
         }  # fmt: skip
         argvs = {name: [sys.executable, "-m", "langchain_bedrock_enhanced", *args]
                  for name, args in commands.items()}  # fmt: skip
@@ -304,3 +305,14 @@ def test_generate_without_a_model_names_the_variable_in_one_line(session: Sessio
     assert ran.stdout == ""
     assert ran.stderr.count("\n") == 1
     assert "BEDROCK_MODEL_ID" in ran.stderr
+
+
+def test_demo_runs_each_family_then_the_llm_client(session: Session) -> None:
+    ran = session.ran["demo"]
+    assert ran.returncode == 0, ran.stderr
+    for family in ("Claude", "Nova", "Llama", "Mistral"):
+        assert f"{family}EnhancedChatBedrockConverse" in ran.stdout
+    assert "BedrockLLMClient (us.amazon.nova-lite-v1:0), no LCEL" in ran.stdout
+    structured = next(line for line in ran.stdout.splitlines() if "generate_structured" in line)
+    assert "'city': " in structured
+    assert "'days': " in structured

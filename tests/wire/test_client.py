@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from langchain_bedrock_enhanced import (
     AccessDeniedError,
     BedrockLLMClient,
+    ConfigurationError,
     RateLimitExceededError,
     StructuredOutputError,
 )
@@ -273,3 +274,19 @@ def test_environment_configuration_builds_the_client(
     assert (record.model_id, record.region) == (NOVA, "us-east-1")
     assert record.body is not None
     assert record.body["inferenceConfig"] == {"temperature": 0.3, "maxTokens": 77}
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("BEDROCK_MODEL_ID", ""), ("BEDROCK_MAX_TOKENS", "many"), ("BEDROCK_TEMPERATURE", "hot")],
+)
+def test_a_bad_environment_fails_before_any_request(
+    emu: BedrockEmulator, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    monkeypatch.setenv("BEDROCK_MODEL_ID", NOVA)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", emu.endpoint_url)
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=variable):
+        BedrockLLMClient().generate("Hi")
+    assert emu.requests == []
