@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed-stamp
 # The extras the lock covers, and so what every venv here gets.
-EXTRAS ?= dev,emulator,async,redis
+EXTRAS ?= dev,emulator,async,redis,notebooks,docs
 # Every package pinned, for every Python from requires-python up: one file, with an
 # environment marker where a Python needs another version (3.10 gets an older
 # langchain-core). `make install` installs exactly this; `make lock` refreshes it.
@@ -49,7 +49,7 @@ $(STAMP): pyproject.toml $(LOCK) | $(UV)
 	$(UV) pip check --quiet --python $(PY)
 	@touch $(STAMP)
 
-install: $(STAMP) ## Create .venv (if absent) and install the package with exactly the locked dev, emulator, async and redis extras
+install: $(STAMP) ## Create .venv (if absent) and install the package with exactly the locked dev, emulator, async, redis, notebooks and docs extras
 
 lock: | $(UV) ## Refresh requirements/lock.txt: the newest versions pyproject.toml allows, for each Python we support
 	$(UV) pip compile --quiet --upgrade --universal --python-version $(MIN_PYTHON) \
