@@ -100,7 +100,6 @@ def test_on_rate_limit_raise_refuses_instead_of_waiting() -> None:
         client.rate_limiter.acquire()
 
 
-
 def test_a_model_type_member_names_the_model() -> None:
     client = BedrockLLMClient(ModelType.NOVA_PRO)
     assert client.model_id == "amazon.nova-pro-v1:0"
