@@ -32,6 +32,7 @@ from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.client import BedrockLLMClient, create_llm_client
 from langchain_bedrock_enhanced.errors import (
     AccessDeniedError,
+    BatchJobError,
     BedrockEnhancedError,
     BedrockRetryError,
     ConfigurationError,
@@ -63,6 +64,7 @@ from langchain_bedrock_enhanced.models import (
     unregister_model_family,
 )
 from langchain_bedrock_enhanced.runnables import (
+    BedrockBatchJob,
     BedrockRateLimiter,
     ParallelResponse,
     RedisRateLimiter,
@@ -70,6 +72,7 @@ from langchain_bedrock_enhanced.runnables import (
     adaptive_retry_config,
     arun_parallel,
     run_parallel,
+    submit_batch,
     with_bedrock_retry,
 )
 
@@ -81,6 +84,8 @@ except metadata.PackageNotFoundError:  # pragma: no cover - running from a sourc
 __all__ = [
     "AccessDeniedError",
     "AccessMethod",
+    "BatchJobError",
+    "BedrockBatchJob",
     "BedrockEnhancedError",
     "BedrockLLMClient",
     "BedrockRateLimiter",
@@ -125,6 +130,7 @@ __all__ = [
     "get_bedrock_usage_callback",
     "register_model_family",
     "run_parallel",
+    "submit_batch",
     "unregister_model_family",
     "with_bedrock_retry",
 ]

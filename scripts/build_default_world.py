@@ -263,6 +263,110 @@ TEXT_ONLY_CLAUDE = frozenset({"anthropic.claude-3-5-haiku-20241022-v1:0"})
 # `modelName` as ListFoundationModels prints it, where the reference's label differs.
 NAMES = {"anthropic.claude-3-5-sonnet-20240620-v1:0": "Claude 3.5 Sonnet"}
 
+# Meta's Llama models refuse text or media beside tool blocks in one turn ("Conversation
+# blocks and tool use/result blocks cannot be provided in the same turn."): seen for Llama
+# 3.2 11B (quarkiverse/quarkus-langchain4j#1983), 3.3 70B (the reference's quirk) and 4
+# Maverick (strands-agents/harness-sdk#1223), so held for every Llama.
+SEPARATE_TOOL_TURNS_FAMILIES = frozenset({"llama"})
+
+# `performanceConfig.latency: optimized`, by the table in AWS's latency-optimized-inference
+# page ("Regions supporting inference profile"): Nova Pro, Claude 3.5 Haiku, Llama 3.1.
+LATENCY_OPTIMIZED_SOURCE = (
+    "https://docs.aws.amazon.com/bedrock/latest/userguide/latency-optimized-inference.html"
+)
+LATENCY_OPTIMIZED: dict[str, tuple[str, ...]] = {
+    "amazon.nova-pro-v1:0": ("us-east-1", "us-east-2"),
+    "anthropic.claude-3-5-haiku-20241022-v1:0": ("us-east-2", "us-west-2"),
+    "meta.llama3-1-405b-instruct-v1:0": ("us-east-2",),
+    "meta.llama3-1-70b-instruct-v1:0": ("us-east-2", "us-west-2"),
+}
+
+# `serviceTier` beyond `default` (which every model has). AWS's launch note names Nova Pro
+# and Nova Premier among the first models with Priority and Flex; AWS's IDP solution
+# documents Priority and Flex for Nova 2 Lite.
+_PRIORITY_AND_FLEX = ("default", "priority", "flex")
+SERVICE_TIERS: dict[str, tuple[tuple[str, ...], str]] = {
+    "amazon.nova-pro-v1:0": (
+        _PRIORITY_AND_FLEX,
+        "https://aws.amazon.com/about-aws/whats-new/2025/11/amazon-bedrock-priority-flex-inference-service-tiers/",
+    ),
+    "amazon.nova-premier-v1:0": (
+        _PRIORITY_AND_FLEX,
+        "https://aws.amazon.com/about-aws/whats-new/2025/11/amazon-bedrock-priority-flex-inference-service-tiers/",
+    ),
+    "amazon.nova-2-lite-v1:0": (
+        _PRIORITY_AND_FLEX,
+        "https://aws-solutions-library-samples.github.io/accelerated-intelligent-document-processing-on-aws/service-tiers",
+    ),
+}
+
+# Current models the reference lacks (its one "2025-12+" Mistral row is unverified and
+# skipped). Each fact names its source in `provenance.facts` of the generated world.
+_MODELS_DEV = (
+    "models.dev via langchain-aws 1.9.1 langchain_aws/data/_profiles.py "
+    "(max_input_tokens, max_output_tokens, image_inputs, tool_calling)"
+)
+_MISTRAL_US_EAST_1 = (
+    "bare IDs callable in us-east-1, as listed and called live on 2026-06-20 (find_string "
+    "corpus: note '2026-06-20 · Mistral on Bedrock'); us-east-1 in-region price in the AWS "
+    "price list (find_string corpus: BedrockModelCatalog.scala, verified 2026-09-22)"
+)
+_MISTRAL_3_FACTS = {
+    "on_demand_regions": _MISTRAL_US_EAST_1,
+    "context_window": _MODELS_DEV,
+    "max_output_tokens": _MODELS_DEV,
+    "input_modalities": _MODELS_DEV,
+    "tool_use": _MODELS_DEV,
+    "streaming_tool_use": (
+        "langchain-aws bedrock_converse.py _get_streaming_support: every Mistral model is "
+        "'no_tools'"
+    ),
+    "tool_use_id_pattern": (
+        "vercel/ai#11802: mistral.ministral-3-14b-instruct refuses Bedrock's own tooluse_ IDs "
+        "('must be a-z, A-Z, 0-9, with a length of 9'); held for the Mistral 3 release "
+        "(2025-12-02) as one generation"
+    ),
+    "system_prompts": "the chat form takes a system role (Mistral's chat template); assumed",
+}
+EXTRA_MODELS: tuple[dict[str, Any], ...] = (
+    {
+        "model_id": "mistral.mistral-large-3-675b-instruct",
+        "name": "Mistral Large 3",
+        "context_window": 262_144,
+        "max_output_tokens": 8192,
+        # langchain-aws offers toolChoice auto/any to ids containing "mistral-large".
+        "tool_choice": ["auto", "any"],
+        "facts": {
+            **_MISTRAL_3_FACTS,
+            "tool_choice": "langchain-aws bedrock_converse.py: 'mistral-large' -> (auto, any)",
+        },
+    },
+    {
+        "model_id": "mistral.ministral-3-14b-instruct",
+        "name": "Ministral 14B 3.0",
+        "context_window": 128_000,
+        "max_output_tokens": 4096,
+        "tool_choice": ["auto"],
+        "facts": _MISTRAL_3_FACTS,
+    },
+    {
+        "model_id": "mistral.ministral-3-8b-instruct",
+        "name": "Ministral 3 8B",
+        "context_window": 128_000,
+        "max_output_tokens": 4096,
+        "tool_choice": ["auto"],
+        "facts": _MISTRAL_3_FACTS,
+    },
+    {
+        "model_id": "mistral.ministral-3-3b-instruct",
+        "name": "Ministral 3 3B",
+        "context_window": 256_000,
+        "max_output_tokens": 8192,
+        "tool_choice": ["auto"],
+        "facts": _MISTRAL_3_FACTS,
+    },
+)
+
 # The example application profile of the world.
 APPLICATION_PROFILE = {
     "id": "abc123def456",
@@ -366,9 +470,63 @@ def _model(row: dict[str, Any], sources: dict[str, list[str]]) -> dict[str, Any]
         "tool_use": converse["tool_use"],
         "streaming_tool_use": converse["streaming_tool_use"],
         "tool_choice": list(converse["tool_choice"]),
+        **_rules(model_id, family, [r for r in REGIONS if r in listed]),
     }
     _check(spec)
     return spec
+
+
+def _rules(model_id: str, family: str, regions: list[str]) -> dict[str, Any]:
+    """The request rules of issue 13 a model follows (see the tables above)."""
+    tiers, _ = SERVICE_TIERS.get(model_id, (("default",), ""))
+    return {
+        "mixed_tool_turns": family not in SEPARATE_TOOL_TURNS_FAMILIES,
+        "tool_use_id_pattern": None,
+        "latency_optimized_regions": [
+            r for r in regions if r in LATENCY_OPTIMIZED.get(model_id, ())
+        ],
+        "service_tiers": list(tiers),
+    }
+
+
+def _extra_model(entry: dict[str, Any]) -> dict[str, Any]:
+    """A model of `EXTRA_MODELS`: a current Mistral 3 model, on demand in us-east-1."""
+    spec = {
+        "model_id": entry["model_id"],
+        "name": entry["name"],
+        "provider": "Mistral AI",
+        "family": "mistral",
+        "regions": ["us-east-1"],
+        "on_demand_regions": ["us-east-1"],
+        "profile_prefixes": [],
+        "lifecycle": "ACTIVE",
+        "invocation": "ok",
+        "max_output_tokens": entry["max_output_tokens"],
+        "context_window": entry["context_window"],
+        "input_modalities": ["TEXT", "IMAGE"],
+        "output_modalities": ["TEXT"],
+        "streaming": True,
+        "system_prompts": True,
+        "tool_use": True,
+        "streaming_tool_use": False,
+        "tool_choice": list(entry["tool_choice"]),
+        **_rules(entry["model_id"], "mistral", ["us-east-1"]),
+        "tool_use_id_pattern": "[a-zA-Z0-9]{9}",
+    }
+    _check(spec)
+    return spec
+
+
+def _facts() -> dict[str, dict[str, str]]:
+    """Where each fact the reference does not hold comes from, by model and field."""
+    facts: dict[str, dict[str, str]] = {
+        entry["model_id"]: dict(entry["facts"]) for entry in EXTRA_MODELS
+    }
+    for model_id in LATENCY_OPTIMIZED:
+        facts.setdefault(model_id, {})["latency_optimized_regions"] = LATENCY_OPTIMIZED_SOURCE
+    for model_id, (_, source) in SERVICE_TIERS.items():
+        facts.setdefault(model_id, {})["service_tiers"] = source
+    return dict(sorted(facts.items()))
 
 
 def _check(spec: dict[str, Any]) -> None:
@@ -391,6 +549,10 @@ def _check(spec: dict[str, Any]) -> None:
         problems.append(f"end of life {eol} disagrees with invocation {spec['invocation']!r}")
     if (eol or "legacy_time" in spec) and spec["lifecycle"] != "LEGACY":
         problems.append("lifecycle dates on a model that is not LEGACY")
+    if not set(spec["latency_optimized_regions"]) <= set(spec["regions"]):
+        problems.append("latency-optimized where the model is not listed")
+    if "default" not in spec["service_tiers"]:
+        problems.append("every model serves the default tier")
     if problems:
         raise SystemExit(f"{spec['model_id']}: " + "; ".join(problems))
 
@@ -417,7 +579,10 @@ def build(reference: dict[str, Any]) -> dict[str, Any]:
         for expanded in _expand(row)
     ]
     models = [_model(row, sources) for row in rows]
+    known = {m["model_id"] for m in models}
+    models += [_extra_model(entry) for entry in EXTRA_MODELS if entry["model_id"] not in known]
     named = set(ON_DEMAND_REGIONS) | set(LIFECYCLE) | EOL_WITHHELD | set(LEGACY_TIME)
+    named |= set(LATENCY_OPTIMIZED) | set(SERVICE_TIERS)
     missing = named - {m["model_id"] for m in models}
     if missing:
         msg = f"tables name models the reference lacks: {sorted(missing)}"
@@ -429,6 +594,13 @@ def build(reference: dict[str, Any]) -> dict[str, Any]:
             "botocore_version": reference["botocore_version"],
             "as_of": AS_OF,
             "generator": "scripts/build_default_world.py",
+            "facts": _facts(),
+            "rules": {
+                "mixed_tool_turns": (
+                    "false for every Llama: quarkiverse/quarkus-langchain4j#1983, "
+                    "strands-agents/harness-sdk#1223, the Llama 3.3 quirk of the reference"
+                ),
+            },
         },
         "account_id": ACCOUNT_ID,
         "regions": list(REGIONS),

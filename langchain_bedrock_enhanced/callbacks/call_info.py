@@ -14,7 +14,9 @@ langchain-aws, or before those keys existed, do not; each key then falls back:
 | attempts | `attempts` | botocore's `ResponseMetadata.RetryAttempts + 1`, `None` |
 
 Tokens come from `usage_metadata` and cost from the bundled price table
-(`langchain_bedrock_enhanced.catalog.pricing`); an unpriced model has cost `None`.
+(`langchain_bedrock_enhanced.catalog.pricing`): uncached input, output, reasoning,
+cache reads and cache writes (5-minute and 1-hour) each at their own rate. An
+unpriced model has cost `None`.
 
 Example:
     >>> from langchain_core.messages import AIMessage
@@ -41,7 +43,7 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, LLMResult
 from typing_extensions import override
 
-from langchain_bedrock_enhanced.catalog.pricing import price_for
+from langchain_bedrock_enhanced.catalog.pricing import ModelPrice, price_for
 from langchain_bedrock_enhanced.errors import BedrockEnhancedError, iter_causes
 from langchain_bedrock_enhanced.model_ids import parse_model_id
 
@@ -68,7 +70,10 @@ class TokenUsage:
     """Token counts of one or more calls, in LangChain's convention.
 
     `input_tokens` includes the cached tokens (read and written), as in
-    `UsageMetadata`; `uncached_input_tokens` is the rest.
+    `UsageMetadata`; `uncached_input_tokens` is the rest. `cache_write_tokens` counts
+    every write; `cache_write_1h_tokens` is the part written with the 1-hour TTL.
+    `output_tokens` includes the reasoning tokens, of which `reasoning_tokens` counts
+    those the response reported apart (LangChain's `output_token_details.reasoning`).
 
     Example:
         >>> usage = TokenUsage.from_usage_metadata({
@@ -86,14 +91,23 @@ class TokenUsage:
     cache_read_tokens: int = 0
     """Input tokens read from the prompt cache."""
     cache_write_tokens: int = 0
-    """Input tokens written to the prompt cache."""
+    """Input tokens written to the prompt cache, whatever their TTL."""
     total_tokens: int = 0
     """Input plus output tokens, as reported."""
+    cache_write_1h_tokens: int = 0
+    """The part of `cache_write_tokens` written with the 1-hour TTL."""
+    reasoning_tokens: int = 0
+    """The part of `output_tokens` spent reasoning, when the response says."""
 
     @property
     def uncached_input_tokens(self) -> int:
         """Input tokens neither read from nor written to the cache."""
         return max(self.input_tokens - self.cache_read_tokens - self.cache_write_tokens, 0)
+
+    @property
+    def cache_write_5m_tokens(self) -> int:
+        """Input tokens written to the prompt cache with the default 5-minute TTL."""
+        return max(self.cache_write_tokens - self.cache_write_1h_tokens, 0)
 
     def __add__(self, other: TokenUsage) -> TokenUsage:
         """Field-wise sum."""
@@ -103,6 +117,35 @@ class TokenUsage:
             cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
             cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
             total_tokens=self.total_tokens + other.total_tokens,
+            cache_write_1h_tokens=self.cache_write_1h_tokens + other.cache_write_1h_tokens,
+            reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
+        )
+
+    def cost(self, price: ModelPrice | None) -> float | None:
+        """The USD cost of these tokens at `price`, each category at its own rate.
+
+        Args:
+            price: The model's price, or `None` when it has none.
+
+        Returns:
+            The cost, or `None` when the price (or a used category's rate) is unknown.
+
+        Example:
+            >>> usage = TokenUsage(input_tokens=3000, output_tokens=1000, reasoning_tokens=400,
+            ...                    cache_read_tokens=1000, cache_write_tokens=1000,
+            ...                    cache_write_1h_tokens=1000)
+            >>> round(usage.cost(price_for("global.anthropic.claude-haiku-4-5-20251001-v1:0")), 6)
+            0.0081
+        """
+        if price is None:
+            return None
+        return price.cost(
+            uncached_input_tokens=self.uncached_input_tokens,
+            output_tokens=self.output_tokens,
+            cache_read_tokens=self.cache_read_tokens,
+            cache_write_tokens=self.cache_write_5m_tokens,
+            cache_write_1h_tokens=self.cache_write_1h_tokens,
+            reasoning_tokens=self.reasoning_tokens,
         )
 
     @classmethod
@@ -111,7 +154,9 @@ class TokenUsage:
 
         Cache writes are `cache_creation`, or the sum of the per-TTL
         `ephemeral_5m_input_tokens`/`ephemeral_1h_input_tokens` when langchain-aws
-        moved them there (it then sets `cache_creation` to 0).
+        moved them there (it then sets `cache_creation` to 0); the 1-hour part is kept
+        apart, since it is priced apart. Reasoning tokens come from
+        `output_token_details.reasoning`.
 
         Args:
             usage: The message's `usage_metadata`, or `None`.
@@ -126,9 +171,9 @@ class TokenUsage:
         if not usage:
             return cls()
         details: Mapping[str, Any] = usage.get("input_token_details") or {}
-        per_ttl = _int(details.get("ephemeral_5m_input_tokens")) + _int(
-            details.get("ephemeral_1h_input_tokens")
-        )
+        output_details: Mapping[str, Any] = usage.get("output_token_details") or {}
+        one_hour = _int(details.get("ephemeral_1h_input_tokens"))
+        per_ttl = _int(details.get("ephemeral_5m_input_tokens")) + one_hour
         input_tokens = _int(usage.get("input_tokens"))
         output_tokens = _int(usage.get("output_tokens"))
         return cls(
@@ -137,6 +182,8 @@ class TokenUsage:
             cache_read_tokens=_int(details.get("cache_read")),
             cache_write_tokens=max(_int(details.get("cache_creation")), per_ttl),
             total_tokens=_int(usage.get("total_tokens")) or input_tokens + output_tokens,
+            cache_write_1h_tokens=one_hour,
+            reasoning_tokens=min(_int(output_details.get("reasoning")), output_tokens),
         )
 
 
@@ -226,7 +273,6 @@ def call_info_from_message(
     usage = TokenUsage.from_usage_metadata(
         message.usage_metadata if isinstance(message, AIMessage) else None
     )
-    price = price_for(model_id, access_method)
     return BedrockCallInfo(
         model_id=model_id,
         base_model_id=parsed.base_model_id,
@@ -235,14 +281,7 @@ def call_info_from_message(
         region=_str(metadata.get("region")) or region_hint,
         attempts=_attempts(metadata),
         usage=usage,
-        cost_usd=None
-        if price is None
-        else price.cost(
-            uncached_input_tokens=usage.uncached_input_tokens,
-            output_tokens=usage.output_tokens,
-            cache_read_tokens=usage.cache_read_tokens,
-            cache_write_tokens=usage.cache_write_tokens,
-        ),
+        cost_usd=usage.cost(price_for(model_id, access_method)),
     )
 
 

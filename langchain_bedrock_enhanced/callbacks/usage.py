@@ -14,8 +14,10 @@ What is read, and from where:
   never counted, so nothing is counted twice.
 - the model and access method come from `response_metadata`, with the fallbacks
   described in `langchain_bedrock_enhanced.callbacks.call_info`.
-- cost comes from the bundled price table (`langchain_bedrock_enhanced.catalog.pricing`).
-  A model without a price has cost `None`; so does any total that includes it.
+- cost comes from the bundled price table (`langchain_bedrock_enhanced.catalog.pricing`):
+  uncached input, output, reasoning, cache reads and cache writes (5-minute and 1-hour
+  TTL) each at their own rate. A model without a price has cost `None`; so does any
+  total that includes it.
 
 Example:
     >>> from langchain_core.language_models import GenericFakeChatModel
@@ -23,13 +25,13 @@ Example:
     >>> reply = AIMessage(
     ...     "hi",
     ...     usage_metadata={"input_tokens": 1000, "output_tokens": 1000, "total_tokens": 2000},
-    ...     response_metadata={"model_name": "anthropic.claude-3-haiku-20240307-v1:0"},
+    ...     response_metadata={"model_name": "global.anthropic.claude-haiku-4-5-20251001-v1:0"},
     ... )
     >>> model = GenericFakeChatModel(messages=iter([reply]))
     >>> with get_bedrock_usage_callback() as cb:
     ...     _ = model.invoke("hello")
     >>> cb.total_tokens, cb.successful_requests, cb.total_cost
-    (2000, 1, 0.0015)
+    (2000, 1, 0.006)
 """
 
 from __future__ import annotations
@@ -256,8 +258,18 @@ class BedrockUsageCallbackHandler(CallInfoHandler):
 
     @property
     def cache_write_tokens(self) -> int:
-        """Input tokens written to the prompt cache."""
+        """Input tokens written to the prompt cache, whatever their TTL."""
         return self.usage.cache_write_tokens
+
+    @property
+    def cache_write_1h_tokens(self) -> int:
+        """The part of `cache_write_tokens` written with the 1-hour TTL."""
+        return self.usage.cache_write_1h_tokens
+
+    @property
+    def reasoning_tokens(self) -> int:
+        """The part of `output_tokens` spent reasoning, as the responses reported it."""
+        return self.usage.reasoning_tokens
 
     @property
     def total_tokens(self) -> int:
@@ -282,6 +294,7 @@ class BedrockUsageCallbackHandler(CallInfoHandler):
             f"{type(self).__name__}(requests={totals.successful_requests}, "
             f"failed={totals.failed_requests}, input_tokens={totals.usage.input_tokens}, "
             f"output_tokens={totals.usage.output_tokens}, "
+            f"reasoning={totals.usage.reasoning_tokens}, "
             f"cache_read={totals.usage.cache_read_tokens}, "
             f"cache_write={totals.usage.cache_write_tokens}, cost={cost})"
         )

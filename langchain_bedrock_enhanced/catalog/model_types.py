@@ -60,6 +60,7 @@ class ModelType(str, Enum):
     MISTRAL_7B_INSTRUCT = "mistral.mistral-7b-instruct-v0:2"
     MISTRAL_LARGE_2402 = "mistral.mistral-large-2402-v1:0"
     MISTRAL_LARGE_2407 = "mistral.mistral-large-2407-v1:0"
+    MISTRAL_LARGE_3_675B_INSTRUCT = "mistral.mistral-large-3-675b-instruct"
     MISTRAL_SMALL_2402 = "mistral.mistral-small-2402-v1:0"
     MIXTRAL_8X7B_INSTRUCT = "mistral.mixtral-8x7b-instruct-v0:1"
     PIXTRAL_LARGE_2502 = "mistral.pixtral-large-2502-v1:0"

@@ -1,15 +1,19 @@
 """Bedrock token prices: the bundled, dated price table and a typed lookup.
 
-The table is `langchain_bedrock_enhanced/data/prices.json`. It holds USD per million
-tokens for uncached input, output, cache reads and cache writes, per base model, with
-its provenance, the date it was compiled and a confidence level per model. Read the
-file's `provenance` before trusting a figure: prices change, and the table is a
-snapshot, not a bill.
+The table is `langchain_bedrock_enhanced/catalog/data/prices.json`. It holds USD per
+million tokens for uncached input, output, cache reads, and cache writes with the
+5-minute and the 1-hour TTL, per base model. Every row names its sources (the AWS
+Bedrock pricing page as transcribed by AWS, Anthropic's pricing) and the date of the
+newest one; figures without a source were removed, and those models have no price.
+Prices change, and the table is a snapshot, not a bill.
 
 Two price tiers exist. `regional` covers the bare model ID (in-region on demand) and
 the geo cross-Region profiles (`us.`, `eu.`, `apac.`, ...), which AWS bills at the
 source region's rate. `global` covers the `global.` profile where AWS prices it
-differently (for Claude 4.5 and later the global profile is about 10% cheaper).
+differently: from Claude Sonnet 4.5 on, regional endpoints cost 10% more than global.
+
+Reasoning (thinking) tokens are part of the output tokens. They are billed at the
+output rate, as AWS and Anthropic bill them, unless a row sets a `reasoning` rate.
 
 A model the table does not know has no price: `price_for` returns `None`, and every
 cost built on it is `None`, never `0`.
@@ -20,6 +24,8 @@ Example:
     ('global', 3.0, 15.0)
     >>> price_for("us.anthropic.claude-sonnet-4-5-20250929-v1:0").input
     3.3
+    >>> price_for("anthropic.claude-3-haiku-20240307-v1:0") is None  # no sourced price
+    True
     >>> price_for("acme.unknown-model-v1:0") is None
     True
 """
@@ -29,7 +35,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Literal
@@ -60,7 +66,7 @@ class ModelPrice:
     Example:
         >>> price = ModelPrice(
         ...     model_id="amazon.nova-lite-v1:0", tier="regional", input=0.06, output=0.24,
-        ...     cache_read=0.015, cache_write=None, confidence="high", as_of="2025",
+        ...     cache_read=None, cache_write=None, confidence="high", as_of="2026-09-03",
         ... )
         >>> round(price.cost(uncached_input_tokens=1_000_000, output_tokens=500_000), 6)
         0.18
@@ -83,38 +89,62 @@ class ModelPrice:
     confidence: str
     """How sure the table's compiler is of these figures (`high`, `medium`, `low`, ...)."""
     as_of: str
-    """When the prices were observed, as the table states it."""
+    """The date of the newest source of these figures."""
+    cache_write_1h: float | None = None
+    """USD per million tokens written to the prompt cache with the 1-hour TTL; `None`
+    when unknown or not offered."""
+    reasoning: float | None = None
+    """USD per million reasoning tokens; `None` means the output rate, as Bedrock bills
+    reasoning (thinking) tokens as output tokens."""
+    sources: tuple[str, ...] = ()
+    """The table's source keys these figures come from."""
 
-    def cost(
+    def cost(  # noqa: PLR0913 - one count per token category
         self,
         *,
         uncached_input_tokens: int,
         output_tokens: int,
         cache_read_tokens: int = 0,
         cache_write_tokens: int = 0,
+        cache_write_1h_tokens: int = 0,
+        reasoning_tokens: int = 0,
     ) -> float | None:
         """The USD cost of a number of tokens at this price.
 
         Args:
             uncached_input_tokens: Input tokens neither read from nor written to the cache.
-            output_tokens: Output tokens.
+            output_tokens: Output tokens, reasoning tokens included.
             cache_read_tokens: Input tokens read from the prompt cache.
-            cache_write_tokens: Input tokens written to the prompt cache.
+            cache_write_tokens: Input tokens written to the prompt cache with the
+                default 5-minute TTL.
+            cache_write_1h_tokens: Input tokens written to the prompt cache with the
+                1-hour TTL.
+            reasoning_tokens: The part of `output_tokens` spent reasoning, priced at
+                the `reasoning` rate (the output rate when the row sets none).
 
         Returns:
             The cost in USD, or `None` when tokens were used in a category whose price
             is unknown (an unknown price is never treated as free).
 
         Example:
-            >>> price_for("anthropic.claude-3-haiku-20240307-v1:0").cost(
-            ...     uncached_input_tokens=1000, output_tokens=1000
-            ... )
-            0.0015
+            >>> price = price_for("global.anthropic.claude-haiku-4-5-20251001-v1:0")
+            >>> price.cost(uncached_input_tokens=1000, output_tokens=1000)
+            0.006
+            >>> round(price.cost(uncached_input_tokens=0, output_tokens=0,
+            ...                  cache_read_tokens=1_000_000, cache_write_1h_tokens=1_000_000), 6)
+            2.1
         """
-        total = uncached_input_tokens * self.input + output_tokens * self.output
+        reasoning = min(max(reasoning_tokens, 0), output_tokens)
+        reasoning_rate = self.output if self.reasoning is None else self.reasoning
+        total = (
+            uncached_input_tokens * self.input
+            + (output_tokens - reasoning) * self.output
+            + reasoning * reasoning_rate
+        )
         for tokens, rate in (
             (cache_read_tokens, self.cache_read),
             (cache_write_tokens, self.cache_write),
+            (cache_write_1h_tokens, self.cache_write_1h),
         ):
             if tokens:
                 if rate is None:
@@ -129,7 +159,7 @@ class PriceTable:
 
     Example:
         >>> table = load_price_table()
-        >>> table.currency, "anthropic.claude-3-haiku-20240307-v1:0" in table.models
+        >>> table.currency, "anthropic.claude-haiku-4-5-20251001-v1:0" in table.models
         ('USD', True)
     """
 
@@ -138,11 +168,13 @@ class PriceTable:
     compiled_on: str
     """The date the table was written."""
     prices_as_of: str
-    """When the prices themselves were observed."""
+    """When the prices were observed (each row's `as_of` says it per model)."""
     provenance: str
     """Where the figures come from, and how far to trust them."""
     models: Mapping[str, Mapping[str, Any]]
     """The raw entry of each base model ID, as in the JSON file."""
+    sources: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """What each source key of the rows names: its address, title and date."""
 
     def price(self, model_id: str, tier: PriceTier) -> ModelPrice | None:
         """The price of a base model in a tier (falling back to `regional`).
@@ -157,6 +189,8 @@ class PriceTable:
         Example:
             >>> load_price_table().price("amazon.nova-pro-v1:0", "global").tier
             'regional'
+            >>> load_price_table().price("anthropic.claude-sonnet-5", "global").as_of
+            '2026-10-05'
         """
         entry = self.models.get(model_id)
         if entry is None:
@@ -171,7 +205,10 @@ class PriceTable:
             cache_read=_optional_float(rates.get("cache_read")),
             cache_write=_optional_float(rates.get("cache_write")),
             confidence=str(entry.get("confidence", "unknown")),
-            as_of=self.prices_as_of,
+            as_of=str(entry.get("as_of", self.prices_as_of)),
+            cache_write_1h=_optional_float(rates.get("cache_write_1h")),
+            reasoning=_optional_float(rates.get("reasoning")),
+            sources=tuple(str(key) for key in entry.get("sources", ())),
         )
 
 
@@ -202,6 +239,7 @@ def load_price_table() -> PriceTable:
         prices_as_of=raw["prices_as_of"],
         provenance=raw["provenance"],
         models=raw["models"],
+        sources=raw.get("sources", {}),
     )
 
 

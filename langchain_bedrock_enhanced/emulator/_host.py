@@ -57,6 +57,9 @@ class BedrockEmulator:
             (`requests`, `clear_requests`, `set_scenario`) need no signature.
         credentials: Accepted access key IDs mapped to secret keys.
         default_region: The region of requests that carry no SigV4 scope.
+        s3_endpoint_url: The S3 endpoint batch inference jobs read their input from and
+            write their output to: moto's server (`moto[server]`) on loopback, for
+            example; the scenario's `batch.s3_endpoint_url` when None.
 
     Example:
         >>> import boto3
@@ -82,6 +85,7 @@ class BedrockEmulator:
         verify_signatures: bool = False,
         credentials: Mapping[str, str] | None = None,
         default_region: str = "us-east-1",
+        s3_endpoint_url: str | None = None,
     ) -> None:
         """Configure the emulator; nothing is bound until `start()` or `with`."""
         self._state = EmulatorApp(
@@ -89,6 +93,7 @@ class BedrockEmulator:
             verify_signatures=verify_signatures,
             credentials=credentials,
             default_region=default_region,
+            s3_endpoint_url=s3_endpoint_url,
         )
         self._host = host
         self._port = port

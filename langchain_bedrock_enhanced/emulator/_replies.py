@@ -24,23 +24,26 @@ import json
 import math
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any, Final
 
-from langchain_bedrock_enhanced.emulator import _errors
+from langchain_bedrock_enhanced.emulator import _errors, _reasoning
 from langchain_bedrock_enhanced.emulator._agent import (
     choose_tool,
     last_user_text,
     tool_result_answer,
 )
+from langchain_bedrock_enhanced.emulator._citations import citable_passages, cite
 from langchain_bedrock_enhanced.emulator._json import load_json
 from langchain_bedrock_enhanced.emulator._json_requests import json_answer, schema_asked_for
 from langchain_bedrock_enhanced.emulator._schema_instances import instance_for_schema
 from langchain_bedrock_enhanced.emulator._tool_arguments import tool_input
 from langchain_bedrock_enhanced.emulator._types import (
+    CitationsBlock,
     ConversationRequest,
     EmulatedError,
     ModelSpec,
+    ReasoningBlock,
     Reply,
     StopReason,
     ToolChoiceKind,
@@ -51,6 +54,7 @@ from langchain_bedrock_enhanced.emulator._types import (
 __all__ = [
     "check_capabilities",
     "compact_json",
+    "converse_features",
     "converse_response",
     "converse_stream_events",
     "count_input_tokens",
@@ -62,6 +66,7 @@ __all__ = [
     "rejects_temperature_with_top_p",
     "text_deltas",
     "token_pieces",
+    "with_cache",
 ]
 
 _CHARS_PER_TOKEN: Final = 4
@@ -290,6 +295,118 @@ def generate_reply(request: ConversationRequest, model: ModelSpec) -> Reply:
     return Reply((text,), stop_reason, input_tokens, len(token_pieces(text)), matched)
 
 
+def converse_features(
+    reply: Reply,
+    request: ConversationRequest,
+    model: ModelSpec,
+    *,
+    body: bytes,
+    redacted_reasoning: bool = False,
+) -> Reply:
+    """Add what only Converse replies carry: citations and reasoning.
+
+    A request without `thinking` or enabled citations is returned untouched, after
+    a dictionary lookup and a byte search, so plain calls pay nothing for them.
+
+    Args:
+        reply: The reply `generate_reply` built.
+        request: The normalised Converse request.
+        model: The model answering.
+        body: The raw request body (searched for `"citations"` before any parsing).
+        redacted_reasoning: Send the reasoning as `redactedContent` (a scenario's
+            `reasoning.redacted`).
+
+    Returns:
+        The reply with cited passages after its text and reasoning before it; the
+        reasoning's tokens are output tokens, and count against `maxTokens`.
+
+    Raises:
+        EmulatedError: Bedrock's `ValidationException` for thinking it refuses (see
+            `_reasoning.check_thinking`).
+
+    Example:
+        >>> from langchain_bedrock_enhanced.emulator._types import ModelSpec
+        >>> sonnet = ModelSpec("anthropic.claude-sonnet-4-5-20250929-v1:0", "Claude Sonnet 4.5",
+        ...                    "Anthropic", "claude", frozenset())
+        >>> request = ConversationRequest(
+        ...     messages=[{"role": "user", "content": [{"text": "Hi"}]}],
+        ...     additional_fields={"thinking": {"type": "enabled", "budget_tokens": 1024}})
+        >>> reply = converse_features(generate_reply(request, sonnet), request, sonnet, body=b"")
+        >>> reply.reasoning.text
+        'The user asks: "Hi". I will answer directly.'
+    """
+    thinking = (
+        _reasoning.check_thinking(request, model.model_id)
+        if "thinking" in request.additional_fields
+        else None
+    )
+    if b'"citations"' in body and _is_plain_answer(reply, request):
+        documents = citable_passages(request.messages)
+        cited = cite(documents, last_user_text(request.messages)) if documents else ()
+        if cited:
+            extra = sum(len(token_pieces(block.text)) for block in cited)
+            reply = replace(reply, citations=cited, output_tokens=reply.output_tokens + extra)
+    # A guardrail's blocked-message reply stands alone, as the model never answered.
+    if thinking is not None and reply.stop_reason != "guardrail_intervened":
+        reply = _with_reasoning(reply, request, model, thinking, redacted=redacted_reasoning)
+    return reply
+
+
+def with_cache(reply: Reply, *, read: int, writes: Sequence[tuple[str, int]]) -> Reply:
+    """Move the input tokens a call read from or wrote to the prompt cache out of `inputTokens`.
+
+    Example:
+        >>> reply = with_cache(Reply(("Hi",), "end_turn", 1500, 1), read=0, writes=[("5m", 1200)])
+        >>> reply.input_tokens, reply.cache_write_tokens, reply.total_tokens
+        (300, 1200, 1501)
+    """
+    written = sum(tokens for _, tokens in writes)
+    uncached = max(reply.input_tokens - read - written, 0)
+    return replace(reply, input_tokens=uncached, cache_read_tokens=read, cache_writes=tuple(writes))
+
+
+def _is_plain_answer(reply: Reply, request: ConversationRequest) -> bool:
+    return (
+        reply.stop_reason == "end_turn"
+        and request.output_schema is None
+        and all(isinstance(block, str) for block in reply.blocks)
+    )
+
+
+def _with_reasoning(
+    reply: Reply,
+    request: ConversationRequest,
+    model: ModelSpec,
+    thinking: _reasoning.Thinking,
+    *,
+    redacted: bool,
+) -> Reply:
+    tool = next((block.name for block in reply.blocks if isinstance(block, ToolUseBlock)), None)
+    pieces = token_pieces(_reasoning.reasoning_text(last_user_text(request.messages), tool))
+    cap = request.max_tokens
+    if cap is not None:
+        pieces = pieces[:cap]  # reasoning counts against maxTokens too
+    text = "".join(pieces)
+    if redacted:
+        payload = _reasoning.redacted_payload(model.model_id, text)
+        block = ReasoningBlock("", "", len(pieces), redacted=payload)
+    else:
+        shown = text if thinking.display == "summarized" else ""
+        block = ReasoningBlock(shown, _reasoning.signature(model.model_id, text), len(pieces))
+    reply = replace(reply, reasoning=block, output_tokens=reply.output_tokens + len(pieces))
+    if cap is None or reply.output_tokens <= cap or tool is not None:
+        return reply
+    answer = "".join(token_pieces(reply.text)[: max(cap - len(pieces), 0)])
+    return replace(
+        reply,
+        blocks=(answer,) if answer else (),
+        citations=(),
+        output_tokens=len(pieces) + len(token_pieces(answer)),
+        stop_reason="max_tokens",
+        stop_sequence=None,
+    )
+
+
 def converse_response(reply: Reply, *, latency_ms: int) -> dict[str, Any]:
     """Render a reply as a Converse response body.
 
@@ -306,12 +423,17 @@ def converse_response(reply: Reply, *, latency_ms: int) -> dict[str, Any]:
         ([{'text': 'Hi'}], 4)
     """
     content: list[dict[str, Any]] = []
+    if reply.reasoning is not None:
+        content.append({"reasoningContent": _reasoning_content(reply.reasoning)})
     for block in reply.blocks:
         if isinstance(block, str):
             content.append({"text": block})
         else:
             tool_use = {"toolUseId": block.tool_use_id, "name": block.name, "input": block.input}
             content.append({"toolUse": tool_use})
+    for cited in reply.citations:
+        citations = {"content": [{"text": cited.text}], "citations": list(cited.citations)}
+        content.append({"citationsContent": citations})
     return {
         "output": {"message": {"role": "assistant", "content": content}},
         "stopReason": reply.stop_reason,
@@ -323,9 +445,11 @@ def converse_response(reply: Reply, *, latency_ms: int) -> dict[str, Any]:
 def converse_stream_events(reply: Reply, *, latency_ms: int) -> list[tuple[str, dict[str, Any]]]:
     """Render a reply as ConverseStream events, in Bedrock's order.
 
-    Text blocks start directly with deltas (the start union has no text
-    member); tool blocks get a `contentBlockStart`. Every block ends with a
-    `contentBlockStop`, which some consumers rely on to assemble messages.
+    Text, reasoning and cited blocks start directly with deltas (the start union
+    has no member for them); tool blocks get a `contentBlockStart`. Reasoning
+    streams its text, then its signature (or its `redactedContent`); cited text
+    streams its text, then one `citation` delta a citation. Every block ends with
+    a `contentBlockStop`, which some consumers rely on to assemble messages.
 
     Args:
         reply: The reply.
@@ -340,10 +464,20 @@ def converse_stream_events(reply: Reply, *, latency_ms: int) -> list[tuple[str, 
         ['messageStart', 'contentBlockDelta', 'contentBlockStop', 'messageStop', 'metadata']
     """
     events: list[tuple[str, dict[str, Any]]] = [("messageStart", {"role": "assistant"})]
-    for index, block in enumerate(reply.blocks):
+    blocks: list[str | ToolUseBlock | ReasoningBlock | CitationsBlock] = [
+        *([reply.reasoning] if reply.reasoning is not None else []),
+        *reply.blocks,
+        *reply.citations,
+    ]
+    for index, block in enumerate(blocks):
         deltas: list[dict[str, Any]]
         if isinstance(block, str):
             deltas = [{"text": piece} for piece in text_deltas(block)]
+        elif isinstance(block, ReasoningBlock):
+            deltas = _reasoning_deltas(block)
+        elif isinstance(block, CitationsBlock):
+            deltas = [{"text": piece} for piece in text_deltas(block.text)]
+            deltas += [{"citation": citation} for citation in block.citations]
         else:
             start = {"toolUse": {"toolUseId": block.tool_use_id, "name": block.name}}
             events.append(("contentBlockStart", {"contentBlockIndex": index, "start": start}))
@@ -518,14 +652,38 @@ def _tool_use_id(request: ConversationRequest) -> str:
     return "tooluse_" + digest[:22]
 
 
-def _usage(reply: Reply) -> dict[str, int]:
-    return {
+def _usage(reply: Reply) -> dict[str, Any]:
+    usage: dict[str, Any] = {
         "inputTokens": reply.input_tokens,
         "outputTokens": reply.output_tokens,
         "totalTokens": reply.total_tokens,
-        "cacheReadInputTokens": 0,
-        "cacheWriteInputTokens": 0,
+        "cacheReadInputTokens": reply.cache_read_tokens,
+        "cacheWriteInputTokens": reply.cache_write_tokens,
     }
+    if reply.cache_writes:
+        # botocore's TokenUsage.cacheDetails: writes per TTL, 1h before 5m.
+        usage["cacheDetails"] = [{"ttl": ttl, "inputTokens": n} for ttl, n in reply.cache_writes]
+    return usage
+
+
+def _reasoning_content(block: ReasoningBlock) -> dict[str, Any]:
+    if block.redacted is not None:
+        return {"redactedContent": _base64(block.redacted)}
+    return {"reasoningText": {"text": block.text, "signature": block.signature}}
+
+
+def _reasoning_deltas(block: ReasoningBlock) -> list[dict[str, Any]]:
+    # botocore's ReasoningContentBlockDelta: text pieces, then the signature.
+    if block.redacted is not None:
+        return [{"reasoningContent": {"redactedContent": _base64(block.redacted)}}]
+    pieces = text_deltas(block.text) if block.text else []
+    deltas = [{"reasoningContent": {"text": piece}} for piece in pieces]
+    return [*deltas, {"reasoningContent": {"signature": block.signature}}]
+
+
+def _base64(data: bytes) -> str:
+    # JSON carries botocore blobs base64-encoded.
+    return base64.b64encode(data).decode("ascii")
 
 
 def _last_user_message(request: ConversationRequest) -> Mapping[str, Any] | None:

@@ -10,8 +10,13 @@ Model hierarchy:
     ├── world: WorldOverrides        (applied with World.with_overrides)
     ├── latency_ms: number | UniformLatency | NormalLatency
     ├── quota: QuotaSpec
-    └── faults: [FaultRule]
-                  └── match: FaultMatch
+    ├── faults: [FaultRule]
+    │             └── match: FaultMatch
+    ├── reasoning: ReasoningSpec
+    ├── prompt_cache: PromptCacheSpec
+    ├── batch: BatchSpec              (_batch: S3 endpoint, job speed, record failures)
+    └── guardrails: [GuardrailSpec]   (_guardrails)
+                      └── denied_topics: [DeniedTopic]
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from langchain_bedrock_enhanced.emulator import _errors
+from langchain_bedrock_enhanced.emulator._batch import OPERATIONS as BATCH_OPERATIONS
+from langchain_bedrock_enhanced.emulator._batch import BatchSpec
+from langchain_bedrock_enhanced.emulator._guardrails import GuardrailSpec
 from langchain_bedrock_enhanced.emulator._json import has_lone_surrogate
 from langchain_bedrock_enhanced.emulator._world import World
 
@@ -40,6 +48,7 @@ CONTROL_PLANE_OPERATIONS = frozenset(
         "ListInferenceProfiles",
         "GetInferenceProfile",
         "GetFoundationModelAvailability",
+        *BATCH_OPERATIONS,
     }
 )
 STREAMING_OPERATIONS = frozenset({"ConverseStream", "InvokeModelWithResponseStream"})
@@ -290,12 +299,31 @@ class WorldOverrides(_Frozen):
     """The world's regions, replacing the bundled list."""
     prefix_source_regions: dict[str, tuple[str, ...]] | None = None
     """Per profile prefix, the regions it may be called from (replaces those prefixes' lists)."""
+    prefix_destination_regions: dict[str, tuple[str, ...]] | None = None
+    """Per profile prefix, the regions its profiles route to (what `models[].modelArn` lists)."""
 
     @model_validator(mode="after")
     def _applies(self) -> WorldOverrides:
         # Applying the overrides is the only complete check of partial model dicts.
         World.default().with_overrides(self)
         return self
+
+
+class ReasoningSpec(_Frozen):
+    """How the emulator answers requests that ask for extended thinking."""
+
+    redacted: bool = False
+    """Send the reasoning as `redactedContent` (encrypted by the provider) instead of text."""
+
+
+class PromptCacheSpec(_Frozen):
+    """The prompt cache's behaviour during this scenario."""
+
+    ttl_seconds: float | None = Field(default=None, ge=0)
+    """Replace every cache entry's TTL (`5m`, `1h`) with this many seconds, entries
+    already cached included; 0 expires them all at once."""
+    clear: bool = False
+    """Empty the cache when this scenario is applied."""
 
 
 class Scenario(_Frozen):
@@ -321,6 +349,14 @@ class Scenario(_Frozen):
     """Token-bucket quotas on runtime model calls; none when omitted."""
     faults: tuple[FaultRule, ...] = ()
     """Faults, checked in order; the first that fires wins."""
+    batch: BatchSpec = Field(default_factory=BatchSpec)
+    """How batch inference jobs run: S3 endpoint, speed, record failures (see `_batch`)."""
+    reasoning: ReasoningSpec | None = None
+    """How extended-thinking replies are sent; plain text reasoning when omitted."""
+    prompt_cache: PromptCacheSpec | None = None
+    """Prompt-cache TTL override and clearing; Bedrock's TTLs when omitted."""
+    guardrails: tuple[GuardrailSpec, ...] = ()
+    """Guardrails of the emulated account, for `guardrailConfig` to name (see `_guardrails`)."""
 
     @model_validator(mode="before")
     @classmethod

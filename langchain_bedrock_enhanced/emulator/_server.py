@@ -28,7 +28,15 @@ from urllib.parse import parse_qs, unquote
 
 from aiohttp import web
 
-from langchain_bedrock_enhanced.emulator import _errors, _eventstream, _replies, native
+from langchain_bedrock_enhanced.emulator import (
+    _batch,
+    _errors,
+    _eventstream,
+    _guardrails,
+    _limits,
+    _replies,
+    native,
+)
 from langchain_bedrock_enhanced.emulator._faults import (
     FaultInjector,
     FaultRule,
@@ -43,6 +51,7 @@ from langchain_bedrock_enhanced.emulator._log import (
     RequestRecord,
     parse_attempt,
 )
+from langchain_bedrock_enhanced.emulator._prompt_cache import PromptCache
 from langchain_bedrock_enhanced.emulator._scenario import Scenario
 from langchain_bedrock_enhanced.emulator._sigv4 import parse_authorization, verify
 from langchain_bedrock_enhanced.emulator._types import (
@@ -68,6 +77,7 @@ _MODEL_OPERATIONS = {
     "count-tokens": "CountTokens",
 }
 _STREAMING = frozenset({"ConverseStream", "InvokeModelWithResponseStream"})
+_CONVERSE = frozenset({"Converse", "ConverseStream"})
 _EVENTSTREAM = "application/vnd.amazon.eventstream"
 _ADMIN_PREFIX = "/_emulator/"
 _AdminHandler = Callable[[web.Request], Awaitable[web.Response]]
@@ -97,6 +107,9 @@ def route(method: str, raw_path: str) -> _Route | None:  # noqa: PLR0911 - one e
         # Tolerate clients that send an ARN's "/" unencoded: the middle is the identifier.
         identifier = "/".join(unquote(segment) for segment in raw_segments[1:-1])
         return _Route(operation, identifier)
+    batch = _batch.route(method, [unquote(segment) for segment in raw_segments])
+    if batch is not None:
+        return _Route(*batch)
     if method != "GET":
         return None
     segments = [unquote(segment) for segment in raw_segments]
@@ -180,6 +193,8 @@ class EmulatorApp:
             admin routes too.
         credentials: Accepted access key IDs mapped to secret keys.
         default_region: The region of a request that carries no SigV4 credential scope.
+        s3_endpoint_url: The S3 endpoint batch jobs read and write (moto's server in
+            tests); the scenario's `batch.s3_endpoint_url` when None.
     """
 
     def __init__(
@@ -189,14 +204,21 @@ class EmulatorApp:
         verify_signatures: bool = False,
         credentials: Mapping[str, str] | None = None,
         default_region: str = "us-east-1",
+        s3_endpoint_url: str | None = None,
     ) -> None:
         """Create the state; see the class docstring for the arguments."""
+        self.batch = _batch.BatchJobs(
+            world=lambda: self.world,
+            spec=lambda: self.scenario.batch,
+            s3_endpoint_url=s3_endpoint_url,
+        )
         self.verify_signatures = verify_signatures
         self.credentials = dict(
             credentials or {DEFAULT_ACCESS_KEY_ID: DEFAULT_SECRET_ACCESS_KEY},
         )
         self.default_region = default_region
         self.log = RequestLog()
+        self.prompt_cache = PromptCache()
         self.apply_scenario(scenario)
 
     def apply_scenario(self, scenario: Scenario) -> None:
@@ -209,6 +231,8 @@ class EmulatorApp:
         self.faults = FaultInjector(scenario.faults)
         self.quota = Quota(scenario.quota) if scenario.quota is not None else None
         self.latency = LatencyModel(scenario.latency_ms)
+        if scenario.prompt_cache is not None and scenario.prompt_cache.clear:
+            self.prompt_cache.clear()
 
     def make_app(self) -> web.Application:
         """The aiohttp application: admin routes under `/_emulator/`, everything else is AWS."""
@@ -219,6 +243,7 @@ class EmulatorApp:
         app.router.add_get(_ADMIN_PREFIX + "health", admin(self._admin_health))
         app.router.add_put(_ADMIN_PREFIX + "scenario", admin(self._admin_scenario))
         app.router.add_route("*", "/{tail:.*}", self.handle)
+        app.on_cleanup.append(self.batch.close)
         return app
 
     def _verify(self, request: web.Request, body: bytes) -> None:
@@ -364,9 +389,24 @@ class EmulatorApp:
             "ListInferenceProfiles": self._list_inference_profiles,
             "GetInferenceProfile": self._get_inference_profile,
             "GetFoundationModelAvailability": self._get_availability,
+            **dict.fromkeys(_batch.OPERATIONS, self._batch_operation),
         }
         handler = handlers.get(call.operation, self._model_call)
         return await handler(request, call, body)
+
+    async def _batch_operation(
+        self, request: web.Request, call: _Call, body: bytes
+    ) -> web.StreamResponse:
+        """The four batch inference operations (`_batch`); a fault fires before any change."""
+        if call.operation == "CreateModelInvocationJob":
+            call.body = _parse_json_body(body)
+        self._apply_fault(call)
+        raw_query = request.raw_path.partition("?")[2]
+        query = {key: values[-1] for key, values in parse_qs(raw_query).items()}
+        payload = await self.batch.answer(
+            call.operation, call.identifier, call.region, query, call.body
+        )
+        return _json_response(payload, call.request_id)
 
     # Control plane.
     async def _control_plane(self, call: _Call, payload: Any) -> web.Response:  # noqa: ANN401
@@ -453,7 +493,7 @@ class EmulatorApp:
         return rule
 
     # Runtime.
-    async def _model_call(
+    async def _model_call(  # noqa: C901 - one flat sequence of Bedrock's checks
         self, request: web.Request, call: _Call, body: bytes
     ) -> web.StreamResponse:
         operation = call.operation
@@ -463,13 +503,11 @@ class EmulatorApp:
             call.body = _json_object_or_none(body)
         mid_stream = self._apply_fault(call)
         identifier = call.identifier or ""
+        if operation == "CountTokens":
+            return self._count_tokens(call)
         resolution = self.world.resolve(identifier, call.region)
         model = resolution.model
         conversation = self._conversation(call, model, body)
-        if operation == "CountTokens":
-            return _json_response(
-                {"inputTokens": _replies.count_input_tokens(conversation)}, call.request_id
-            )
         if operation in _STREAMING and not model.streaming:
             raise EmulatedError("ValidationException", "The model is unsupported for streaming.")
         _replies.check_capabilities(conversation, model, streaming=operation in _STREAMING)
@@ -479,18 +517,31 @@ class EmulatorApp:
             and _replies.rejects_temperature_with_top_p(model.model_id)
         ):
             raise EmulatedError("ValidationException", _errors.TEMPERATURE_AND_TOP_P)
+        _limits.check_request(conversation, model, operation=operation)
+        tiers = _limits.request_tier_settings(
+            call.body, request.headers, operation=operation, model=model, region=call.region
+        )
+        guardrail = self._guardrail(call)
         reply = _replies.generate_reply(conversation, model)
+        reply = self._converse_features(call, reply, conversation, model, body)
+        # The response's extra members: the guardrail trace, and the tiers that served it.
+        extra = tiers.response_fields()
+        if guardrail is not None:
+            reply, trace = _guardrails.apply_guardrail(guardrail, conversation, reply)
+            extra = {**({"trace": trace} if trace is not None else {}), **extra}
         if self.quota is not None:
             throttled = self.quota.try_acquire(tokens=reply.total_tokens)
             if throttled is not None:
                 raise EmulatedError("ThrottlingException", throttled)
+        reply = self._prompt_cache_usage(call, reply, model, body)
         latency_ms = self.latency.sample_ms()
         if latency_ms > 0:
             await asyncio.sleep(latency_ms / 1000)
         latency = round(latency_ms)
         if operation == "Converse":
             return _json_response(
-                _replies.converse_response(reply, latency_ms=latency), call.request_id
+                {**_replies.converse_response(reply, latency_ms=latency), **extra},
+                call.request_id,
             )
         if operation == "InvokeModel":
             response = _json_response(
@@ -504,16 +555,79 @@ class EmulatorApp:
                 call.request_id,
             )
             response.headers.update(native.invoke_metrics_headers(reply, latency))
+            response.headers.update(tiers.response_headers())
             return response
         return await self._stream(
-            request, call, model, reply, body, latency=latency, rule=mid_stream
+            request,
+            call,
+            model,
+            reply,
+            body,
+            latency=latency,
+            rule=mid_stream,
+            extra=extra,
+            extra_headers=tiers.response_headers(),
         )
+
+    def _count_tokens(self, call: _Call) -> web.Response:
+        # The input's shape is checked before the model, as AWS checks a request's shape
+        # before the service reads it; a profile then gets CountTokens' own refusal.
+        counted = _count_tokens_input((call.body or {}).get("input"))
+        model = self.world.count_tokens_model(call.identifier or "", call.region)
+        conversation = _count_tokens_conversation(counted, model)
+        return _json_response(
+            {"inputTokens": _replies.count_input_tokens(conversation)}, call.request_id
+        )
+
+    def _guardrail(self, call: _Call) -> _guardrails.GuardrailCall | None:
+        if call.operation not in {"Converse", "ConverseStream"}:
+            return None  # InvokeModel's guardrail headers are not modelled
+        return _guardrails.guardrail_for(
+            (call.body or {}).get("guardrailConfig"),
+            self.scenario.guardrails,
+            region=call.region,
+            account_id=self.world.account_id,
+        )
+
+    def _converse_features(
+        self,
+        call: _Call,
+        reply: Reply,
+        conversation: ConversationRequest,
+        model: ModelSpec,
+        body: bytes,
+    ) -> Reply:
+        """Reasoning and citations, which only Converse replies carry (`_replies`)."""
+        if call.operation not in _CONVERSE:
+            return reply
+        reasoning = self.scenario.reasoning
+        redacted = reasoning is not None and reasoning.redacted
+        return _replies.converse_features(
+            reply, conversation, model, body=body, redacted_reasoning=redacted
+        )
+
+    def _prompt_cache_usage(
+        self, call: _Call, reply: Reply, model: ModelSpec, body: bytes
+    ) -> Reply:
+        """Read and write the prompt cache for a call with `cachePoint` blocks (`_prompt_cache`).
+
+        A byte search keeps calls without `cachePoint` from paying for any parsing.
+        """
+        if call.operation not in _CONVERSE or b'"cachePoint"' not in body:
+            return reply
+        settings = self.scenario.prompt_cache
+        usage = self.prompt_cache.account(
+            call.body or {},
+            region=call.region,
+            model_id=model.model_id,
+            ttl_seconds=None if settings is None else settings.ttl_seconds,
+        )
+        return _replies.with_cache(reply, read=usage.read, writes=usage.writes)
 
     def _conversation(self, call: _Call, model: ModelSpec, body: bytes) -> ConversationRequest:
         if call.operation in {"Converse", "ConverseStream"}:
             return _replies.parse_converse_request(call.body or {})
-        if call.operation == "CountTokens":
-            return _count_tokens_conversation((call.body or {}).get("input"), model)
+        _limits.require_native_body(model)
         return native.parse_native_request(model.family, body)
 
     async def _stream(  # noqa: PLR0913 - one call's whole context
@@ -526,13 +640,18 @@ class EmulatorApp:
         *,
         latency: int,
         rule: FaultRule | None,
+        extra: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
     ) -> web.StreamResponse:
         if call.operation == "ConverseStream":
+            events = _replies.converse_stream_events(reply, latency_ms=latency)
             frames = [
-                _eventstream.encode_event(event_type, payload)
-                for event_type, payload in _replies.converse_stream_events(
-                    reply, latency_ms=latency
+                # `metadata` carries what Converse's body does: trace and tiers.
+                _eventstream.encode_event(
+                    event_type,
+                    {**payload, **(extra or {})} if event_type == "metadata" else payload,
                 )
+                for event_type, payload in events
             ]
             headers = {"Content-Type": _EVENTSTREAM, "x-amzn-RequestId": call.request_id}
         else:
@@ -550,6 +669,7 @@ class EmulatorApp:
                 "Content-Type": _EVENTSTREAM,
                 "X-Amzn-Bedrock-Content-Type": "application/json",
                 "x-amzn-RequestId": call.request_id,
+                **(extra_headers or {}),
             }
         if rule is not None and rule.mid_stream is not None:
             frames = frames[: max(0, rule.after_events)]
@@ -575,8 +695,8 @@ class EmulatorApp:
         return response
 
 
-def _count_tokens_conversation(source: Any, model: ModelSpec) -> ConversationRequest:  # noqa: ANN401
-    """Read CountTokens' `input` union: a Converse body, or a base64 InvokeModel body."""
+def _count_tokens_input(source: Any) -> dict[str, Any] | bytes:  # noqa: ANN401
+    """Check CountTokens' `input` union: a Converse body, or the base64 InvokeModel body."""
     if source is None or (
         isinstance(source, dict) and "converse" not in source and "invokeModel" not in source
     ):
@@ -594,16 +714,25 @@ def _count_tokens_conversation(source: Any, model: ModelSpec) -> ConversationReq
         converse = source["converse"]
         if not isinstance(converse, dict):
             raise malformed
-        return _replies.parse_converse_request(converse)
+        return converse
     invoke = source.get("invokeModel")
     encoded = invoke.get("body") if isinstance(invoke, dict) else None
     if not isinstance(encoded, str):
         raise malformed
     try:
-        native_body = base64.b64decode(encoded, validate=True)
+        return base64.b64decode(encoded, validate=True)
     except ValueError:  # binascii.Error, and non-ASCII text
         raise malformed from None
-    return native.parse_native_request(model.family, native_body)
+
+
+def _count_tokens_conversation(
+    counted: dict[str, Any] | bytes, model: ModelSpec
+) -> ConversationRequest:
+    """Read a checked CountTokens input: the Converse body, or the model's native body."""
+    if isinstance(counted, dict):
+        return _replies.parse_converse_request(counted)
+    _limits.require_native_body(model)
+    return native.parse_native_request(model.family, counted)
 
 
 class _DropConnectionError(Exception):

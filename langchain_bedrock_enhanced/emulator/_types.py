@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Family = Literal["claude", "nova", "llama", "mistral"]
-"""Which model-native InvokeModel body format a model speaks."""
+Family = Literal["claude", "nova", "llama", "mistral", "converse"]
+"""Which model-native InvokeModel body format a model speaks.
+
+`converse` is a model the emulator knows no native body for (one a scenario adds):
+it answers Converse, ConverseStream and CountTokens, and refuses InvokeModel.
+"""
 
 Lifecycle = Literal["ACTIVE", "LEGACY"]
 """What ListFoundationModels reports in `modelLifecycle.status`."""
@@ -58,6 +62,22 @@ class ModelSpec:
     tool_use: bool = True
     streaming_tool_use: bool = True
     tool_choice: tuple[ToolChoiceKind, ...] = ("auto", "any", "tool")
+    mixed_tool_turns: bool = True
+    """Whether one turn may hold text or media beside `toolUse`/`toolResult` blocks.
+
+    Meta's Llama models refuse it ("Conversation blocks and tool use blocks cannot be
+    provided in the same turn."); see `_limits`.
+    """
+    tool_use_id_pattern: str | None = None
+    """A regex every `toolUseId` sent back to the model must match whole, if any.
+
+    Mistral 3 models answer "Tool call id was … but must be a-z, A-Z, 0-9, with a
+    length of 9." for other IDs; see `_limits`.
+    """
+    latency_optimized_regions: frozenset[str] = frozenset()
+    """Regions where `performanceConfig.latency` `optimized` is served."""
+    service_tiers: tuple[str, ...] = ("default",)
+    """The `serviceTier.type` values served (`default` exists for every model)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +119,31 @@ class ToolUseBlock:
     input: dict[str, Any]
 
 
-StopReason = Literal["end_turn", "tool_use", "max_tokens", "stop_sequence"]
+@dataclass(frozen=True)
+class ReasoningBlock:
+    """A `reasoningContent` block: the model's reasoning, sent before its answer."""
+
+    text: str
+    """`reasoningText.text`; empty when the display is `omitted` or the block is redacted."""
+    signature: str
+    """`reasoningText.signature`; empty for a redacted block."""
+    tokens: int
+    """Output tokens the reasoning used (counted even when its text is not shown)."""
+    redacted: bytes | None = None
+    """`redactedContent`, sent instead of `reasoningText` when set."""
+
+
+@dataclass(frozen=True)
+class CitationsBlock:
+    """A `citationsContent` block: generated text and the document spans that support it."""
+
+    text: str
+    """The generated text (`content[0].text`)."""
+    citations: tuple[dict[str, Any], ...]
+    """Converse-shaped `Citation` members: `title`, `sourceContent`, `location`."""
+
+
+StopReason = Literal["end_turn", "tool_use", "max_tokens", "stop_sequence", "guardrail_intervened"]
 
 
 @dataclass(frozen=True)
@@ -110,22 +154,43 @@ class Reply:
     """Text blocks (as `str`) and tool calls, in order."""
     stop_reason: StopReason
     input_tokens: int
+    """Input tokens neither read from nor written to the prompt cache (`inputTokens`)."""
     output_tokens: int
+    """Output tokens, reasoning included (`outputTokens`)."""
     stop_sequence: str | None = None
     """The stop sequence that ended the text, when `stop_reason == "stop_sequence"`.
 
     Claude's native body reports it as `stop_sequence`.
     """
+    cache_read_tokens: int = 0
+    """Input tokens read from the prompt cache (`cacheReadInputTokens`)."""
+    cache_writes: tuple[tuple[str, int], ...] = ()
+    """Input tokens written to the prompt cache, per TTL (`5m`, `1h`), longest TTL first."""
+    reasoning: ReasoningBlock | None = None
+    """The reasoning sent before `blocks` (Converse replies only)."""
+    citations: tuple[CitationsBlock, ...] = ()
+    """Cited text sent after `blocks` (Converse replies only)."""
+
+    @property
+    def cache_write_tokens(self) -> int:
+        """Input tokens written to the prompt cache (`cacheWriteInputTokens`)."""
+        return sum(tokens for _, tokens in self.cache_writes)
 
     @property
     def total_tokens(self) -> int:
-        """Input plus output tokens."""
-        return self.input_tokens + self.output_tokens
+        """Every input token (cached or not) plus the output tokens, as `totalTokens`."""
+        return (
+            self.input_tokens
+            + self.cache_read_tokens
+            + self.cache_write_tokens
+            + self.output_tokens
+        )
 
     @property
     def text(self) -> str:
-        """All text blocks joined."""
-        return "".join(b for b in self.blocks if isinstance(b, str))
+        """All text joined: text blocks, then cited text."""
+        plain = "".join(b for b in self.blocks if isinstance(b, str))
+        return plain + "".join(block.text for block in self.citations)
 
 
 class EmulatedError(Exception):

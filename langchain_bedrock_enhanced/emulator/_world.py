@@ -48,11 +48,14 @@ _ARN_RE = re.compile(
 _APP_ID_RE = re.compile(r"[a-z0-9]{12}")
 _MODEL_SPEC = TypeAdapter(ModelSpec)
 _MODEL_FIELDS = frozenset(f.name for f in dataclasses.fields(ModelSpec))
-_REQUIRED_MODEL_FIELDS = ("model_id", "name", "provider", "family")
+_REQUIRED_MODEL_FIELDS = ("model_id", "name", "provider")
 _OVERRIDE_KEYS = frozenset(
     {"replace", "models", "remove_models", "application_profiles", "regions"}
-    | {"prefix_source_regions"}
+    | {"prefix_source_regions", "prefix_destination_regions"}
 )
+# CountTokens' `FoundationModelVersionIdentifier` (botocore bedrock-runtime service-2.json).
+_COUNT_TOKENS_MODEL_ID = re.compile(r"[a-zA-Z_\.\-/0-9:]+")
+_COUNT_TOKENS_MODEL_ID_MAX = 256
 _FILTER_ENUMS = {
     "byOutputModality": ("TEXT", "IMAGE", "EMBEDDING"),
     # The model enum lists ON_DEMAND and PROVISIONED; the live API also knows INFERENCE_PROFILE.
@@ -151,6 +154,8 @@ def _model_from_dict(data: Mapping[str, Any], sources: Mapping[str, Sequence[str
         msg = f"model {label}: unknown fields {sorted(unknown)}, missing fields {missing}"
         raise ValueError(msg)
     entry = dict(data)
+    # A model of a family the emulator has no native body for speaks Converse only.
+    entry.setdefault("family", "converse")
     on_demand = list(entry.get("on_demand_regions", ()))
     reachable = [r for p in entry.get("profile_prefixes", ()) for r in sources.get(p, ())]
     # A model is always listed where it can be invoked on demand, so a scenario that
@@ -289,9 +294,15 @@ class World:
         models = []
         for model in self.models.values():
             entry = dataclasses.asdict(model)
-            for key in ("regions", "on_demand_regions"):
+            for key in ("regions", "on_demand_regions", "latency_optimized_regions"):
                 entry[key] = _ordered(entry[key], self.regions)
-            for key in ("profile_prefixes", "input_modalities", "output_modalities", "tool_choice"):
+            for key in (
+                "profile_prefixes",
+                "input_modalities",
+                "output_modalities",
+                "tool_choice",
+                "service_tiers",
+            ):
                 entry[key] = list(entry[key])
             models.append(entry)
         return {
@@ -325,10 +336,12 @@ class World:
         """A new world with a scenario's `world` section applied (see docs/emulator-scenarios.md).
 
         Order: `replace` empties models and application profiles; `regions` replaces the
-        region list (prefix source lists are cut to it); `prefix_source_regions` replaces
-        the named prefixes' lists; `remove_models` drops models (and application profiles
-        of them); `models` merges each partial entry over the model with the same
-        `model_id`, or adds it; `application_profiles` replaces or adds by `id`.
+        region list (prefix source lists are cut to it); `prefix_source_regions` and
+        `prefix_destination_regions` replace the named prefixes' lists (a new prefix
+        without destinations routes within its sources); `remove_models` drops models
+        (and application profiles of them); `models` merges each partial entry over the
+        model with the same `model_id`, or adds it; `application_profiles` replaces or
+        adds by `id`.
 
         Args:
             overrides: The mapping, or the scenario's pydantic `WorldOverrides`.
@@ -365,6 +378,8 @@ class World:
             }
         for prefix, regions in (data.get("prefix_source_regions") or {}).items():
             doc["prefix_source_regions"][prefix] = list(regions)
+        for prefix, regions in (data.get("prefix_destination_regions") or {}).items():
+            doc["prefix_destination_regions"][prefix] = list(regions)
         removed = set(data.get("remove_models", ()))
         missing = removed - {m["model_id"] for m in doc["models"]}
         if missing:
@@ -482,6 +497,45 @@ class World:
                 resolution = Resolution(model, "system_profile", profile_id, arn)
         _check_lifecycle(model)
         return resolution
+
+    def count_tokens_model(self, identifier: str, region: str) -> ModelSpec:
+        """The model a CountTokens `modelId` names, or Bedrock's refusal.
+
+        CountTokens takes a foundation model: its bare ID or foundation-model ARN,
+        counted even where the model is invoked only through a profile. A system or
+        application inference profile (ID or ARN) gets "The provided model doesn't
+        support counting tokens." (seen for an application-profile ARN in
+        pydantic/pydantic-ai#4001, and for `us.` profile IDs in a live probe quoted in
+        Boise-State-Development/agentcore-public-stack#430).
+
+        Raises:
+            EmulatedError: `ValidationException` for the ID pattern, a profile, or an
+                unknown model; `ResourceNotFoundException` for a retired model.
+
+        Example:
+            >>> World.default().count_tokens_model(
+            ...     "anthropic.claude-sonnet-4-5-20250929-v1:0", "us-east-1").name
+            'Claude Sonnet 4.5'
+        """
+        if len(identifier) > _COUNT_TOKENS_MODEL_ID_MAX or not _COUNT_TOKENS_MODEL_ID.fullmatch(
+            identifier
+        ):
+            msg = (
+                f"1 validation error detected: Value '{identifier}' at 'modelId' failed to "
+                "satisfy constraint: Member must satisfy regular expression pattern: "
+                + _COUNT_TOKENS_MODEL_ID.pattern
+            )
+            raise EmulatedError("ValidationException", msg)
+        target = self._parse(identifier)
+        if target is None or (target.arn_region is not None and target.arn_region != region):
+            raise _invalid()
+        if target.access != "direct":
+            raise EmulatedError("ValidationException", _errors.COUNT_TOKENS_UNSUPPORTED)
+        model = self.models.get(target.model_id or "")
+        if model is None or not self._listed(model, region):
+            raise _invalid()
+        _check_lifecycle(model)
+        return model
 
     def base_model_id(self, identifier: str) -> str | None:
         """The base model an identifier names, for logs and fault matching; never raises.

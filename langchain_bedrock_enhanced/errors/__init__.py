@@ -20,6 +20,7 @@ BedrockEnhancedError              root: everything this package raises
     │   ├── ModelTimeoutError     ModelTimeoutException, connect and read timeouts
     │   └── StreamInterruptedError  a stream broke after content arrived; never re-sent
     ├── StructuredOutputError     the answers never matched the requested schema
+    ├── BatchJobError             a batch inference job failed, or left an input unanswered
     └── PermanentError            the same request will fail the same way
         ├── AccessDeniedError     AccessDeniedException, bad or expired credentials
         ├── ModelNotFoundError    ResourceNotFoundException (unknown, legacy or retired model)
@@ -56,6 +57,7 @@ from langchain_bedrock_enhanced.errors._translate import (
 )
 from langchain_bedrock_enhanced.errors._tree import (
     AccessDeniedError,
+    BatchJobError,
     BedrockEnhancedError,
     BedrockRetryError,
     ConfigurationError,
@@ -82,6 +84,7 @@ from langchain_bedrock_enhanced.errors._tree import (
 
 __all__ = [
     "AccessDeniedError",
+    "BatchJobError",
     "BedrockEnhancedError",
     "BedrockRetryError",
     "ConfigurationError",

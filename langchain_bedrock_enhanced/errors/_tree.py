@@ -469,6 +469,58 @@ class StructuredOutputError(LLMError):
         self.validation_errors = tuple(validation_errors)
 
 
+class BatchJobError(LLMError):
+    """A Bedrock batch inference job failed, or left a record without an answer.
+
+    Raised by `BedrockBatchJob` when the job itself cannot be followed (its input
+    manifest is missing, `wait` timed out), and returned as the result of every input
+    the job wrote no output for: the job failed, was stopped, expired or ran out of
+    time first. `job_status` says which; the message says what to do.
+
+    Args:
+        message: What failed and how to fix it.
+        job_arn: The batch job's ARN, if it was created.
+        job_status: The job's status when the error was built (`Failed`, `Stopped`, ...).
+        record_id: The `recordId` of the input this error stands for, if any.
+        error_code: The AWS error code, if any.
+        status_code: The HTTP status code, if any.
+        **context: The `ErrorContext` fields.
+
+    Example:
+        >>> err = BatchJobError(
+        ...     "stopped first", job_status="Stopped", record_id="00000000007", model_id="m"
+        ... )
+        >>> err.job_status, err.record_id, isinstance(err, TransientError)
+        ('Stopped', '00000000007', False)
+    """
+
+    def __init__(  # noqa: PLR0913 - every argument but the message is keyword-only
+        self,
+        message: str,
+        *,
+        job_arn: str | None = None,
+        job_status: str | None = None,
+        record_id: str | None = None,
+        error_code: str | None = None,
+        status_code: int | None = None,
+        **context: Unpack[ContextArgs],
+    ) -> None:
+        """Keep the job's ARN and status and the record ID, then the message and context."""
+        self.job_arn = job_arn
+        self.job_status = job_status
+        self.record_id = record_id
+        super().__init__(message, error_code=error_code, status_code=status_code, **context)
+
+    @override
+    def _arguments(self) -> dict[str, Any]:
+        return {
+            **super()._arguments(),
+            "job_arn": self.job_arn,
+            "job_status": self.job_status,
+            "record_id": self.record_id,
+        }
+
+
 class PermanentError(LLMError):
     """The same request will fail the same way; change something before retrying."""
 

@@ -1,4 +1,4 @@
-"""Mistral AI on Bedrock: Mistral 7B, Mixtral 8x7B, Mistral Large/Small, Pixtral.
+"""Mistral AI on Bedrock: Mistral 7B, Mixtral 8x7B, Mistral Large (and Large 3)/Small, Pixtral.
 
 Mistral 7B and Mixtral accept no system prompt ("This model doesn't support system
 messages."), so system text is folded into the first user turn. No Mistral model
@@ -41,6 +41,8 @@ _TOOL_CHOICES: Mapping[str, tuple[ToolChoiceValue, ...]] = {
     "mistral.mistral-large-2407-v1:0": ("auto", "any"),
     "mistral.mistral-small-2402-v1:0": ("auto",),
     "mistral.pixtral-large-2502-v1:0": ("auto",),
+    # langchain-aws offers (auto, any) to every id containing "mistral-large".
+    "mistral.mistral-large-3-675b-instruct": ("auto", "any"),
 }
 
 
@@ -66,7 +68,7 @@ class MixtralParameters(_MistralBase):
 
 
 class MistralParameters(_MistralBase):
-    """Mistral 7B, Large (24.02, 24.07), Small (24.02) and Pixtral Large: 8192 tokens.
+    """Mistral 7B, Large (24.02, 24.07, 3), Small (24.02) and Pixtral Large: 8192 tokens.
 
     Example:
         >>> MistralParameters(model_id="mistral.mistral-large-2402-v1:0", top_k=5)
@@ -82,6 +84,9 @@ class MistralParameters(_MistralBase):
         "mistral.mistral-large-2407-v1:0": ModelLimits(8192, "Mistral Large 2 (24.07)"),
         "mistral.mistral-small-2402-v1:0": ModelLimits(8192, "Mistral Small (24.02)"),
         "mistral.pixtral-large-2502-v1:0": ModelLimits(8192, "Pixtral Large (25.02)"),
+        # 8192 output tokens: models.dev, as langchain-aws 1.9.1 ships it in
+        # langchain_aws/data/_profiles.py (AWS's model card gives no figure).
+        "mistral.mistral-large-3-675b-instruct": ModelLimits(8192, "Mistral Large 3"),
     }
 
 

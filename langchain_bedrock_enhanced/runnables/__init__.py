@@ -4,6 +4,9 @@
   region failover and model fallback.
 - `run_parallel` / `arun_parallel` run many inputs, with a result per input and
   statistics, into a `ParallelResponse`.
+- `submit_batch` runs many inputs as one Bedrock batch inference job (half the
+  on-demand price, results in S3) and returns a `BedrockBatchJob` to wait for, stop,
+  collect (`results()`, one per input), or `attach` to again after a restart.
 - `BedrockRateLimiter` paces requests, `TokenRateLimiter` paces tokens,
   `RedisRateLimiter` shares one quota with a fleet through Redis (`[redis]` extra), and
   `adaptive_retry_config` turns on botocore's client-side rate limiting.
@@ -16,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+from langchain_bedrock_enhanced.runnables.batch_jobs import BedrockBatchJob, submit_batch
 from langchain_bedrock_enhanced.runnables.parallel import (
     DEFAULT_MAX_CONCURRENCY,
     arun_parallel,
@@ -38,6 +42,7 @@ from langchain_bedrock_enhanced.runnables.token_budget import TokenRateLimiter, 
 
 __all__ = [
     "DEFAULT_MAX_CONCURRENCY",
+    "BedrockBatchJob",
     "BedrockRateLimiter",
     "BedrockRetryRunnable",
     "ParallelResponse",
@@ -51,5 +56,6 @@ __all__ = [
     "estimate_tokens",
     "is_throttling_error",
     "run_parallel",
+    "submit_batch",
     "with_bedrock_retry",
 ]

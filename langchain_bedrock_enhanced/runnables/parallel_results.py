@@ -91,9 +91,10 @@ class ParallelStatistics:
     errors_by_type: dict[str, int] = field(default_factory=dict)
     """Failed results per error class name (`ThrottlingError`, ...)."""
     usage: TokenUsage = field(default_factory=TokenUsage)
-    """Tokens of every model call: input, output, cache read and write."""
+    """Tokens of every model call: input, output (reasoning included), cache read and write."""
     cost_usd: float | None = 0.0
-    """USD spent; `None` when a model called has no price."""
+    """USD spent, each token category (input, output, reasoning, cache read, 5-minute and
+    1-hour cache write) at its own rate; `None` when a model called has no price."""
     known_cost_usd: float = 0.0
     """USD spent on the calls whose model has a price."""
     attempts: int | None = None
@@ -143,9 +144,13 @@ class ParallelStatistics:
                 "tokens in / out",
                 f"{self.usage.input_tokens} / {self.usage.output_tokens}",
             ),
+            ("reasoning tokens (of output)", str(self.usage.reasoning_tokens)),
             (
-                "cache read / write",
-                f"{self.usage.cache_read_tokens} / {self.usage.cache_write_tokens}",
+                "cache read / write (of which 1h)",
+                (
+                    f"{self.usage.cache_read_tokens} / {self.usage.cache_write_tokens} "
+                    f"({self.usage.cache_write_1h_tokens})"
+                ),
             ),
             ("cost", cost),
             ("attempts", "unknown" if self.attempts is None else str(self.attempts)),

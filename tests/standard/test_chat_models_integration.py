@@ -36,6 +36,7 @@ from langchain_bedrock_enhanced import (
     LlamaEnhancedChatBedrockConverse,
     MistralEnhancedChatBedrockConverse,
     NovaEnhancedChatBedrockConverse,
+    RequestValidationError,
 )
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
 
@@ -205,6 +206,18 @@ class TestLlamaIntegration(_EmulatedBedrock):
         super().test_unicode_tool_call_integration(
             model, tool_choice=tool_choice, force_tool_call=force_tool_call
         )
+
+    @pytest.mark.xfail(
+        reason="Sends an assistant turn with text beside its tool use, which Llama on Bedrock "
+        "refuses ('Conversation blocks and tool use blocks cannot be provided in the same "
+        "turn.'); langchain-aws xfails this test for Meta models too.",
+        raises=RequestValidationError,
+        strict=True,
+    )
+    def test_tool_message_histories_list_content(
+        self, model: BaseChatModel, my_adder_tool: BaseTool
+    ) -> None:
+        super().test_tool_message_histories_list_content(model, my_adder_tool)
 
 
 class TestMistralIntegration(_EmulatedBedrock):

@@ -14,6 +14,8 @@ EXPECTED_ALL: dict[str, list[str]] = {
     "langchain_bedrock_enhanced": [
         "AccessDeniedError",
         "AccessMethod",
+        "BatchJobError",
+        "BedrockBatchJob",
         "BedrockEnhancedError",
         "BedrockLLMClient",
         "BedrockRateLimiter",
@@ -58,11 +60,13 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "get_bedrock_usage_callback",
         "register_model_family",
         "run_parallel",
+        "submit_batch",
         "unregister_model_family",
         "with_bedrock_retry",
     ],
     "langchain_bedrock_enhanced.errors": [
         "AccessDeniedError",
+        "BatchJobError",
         "BedrockEnhancedError",
         "BedrockRetryError",
         "ConfigurationError",
@@ -166,6 +170,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "unregister_model_family",
     ],
     "langchain_bedrock_enhanced.runnables": [
+        "BedrockBatchJob",
         "BedrockRateLimiter",
         "BedrockRetryRunnable",
         "DEFAULT_MAX_CONCURRENCY",
@@ -180,6 +185,7 @@ EXPECTED_ALL: dict[str, list[str]] = {
         "estimate_tokens",
         "is_throttling_error",
         "run_parallel",
+        "submit_batch",
         "with_bedrock_retry",
     ],
     "langchain_bedrock_enhanced.callbacks": [

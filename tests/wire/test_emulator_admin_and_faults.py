@@ -370,7 +370,9 @@ def test_a_count_tokens_input_of_the_wrong_shape_is_malformed_input(source: Any)
 
 def test_a_word_longer_than_an_event_stream_frame_streams_back_whole() -> None:
     word = "x" * (25 * 1024 * 1024)  # botocore refuses event-stream frames over 24 MB
-    with BedrockEmulator() as emu:
+    # About 6.5M tokens: a context window that holds them, since Sonnet's 200K would not.
+    wide = {"model_id": "anthropic.claude-sonnet-4-5-20250929-v1:0", "context_window": 10**7}
+    with BedrockEmulator(scenario={"world": {"models": [wide]}}) as emu:
         client = make_client(emu.endpoint_url)
         reply = client.converse_stream(
             modelId=SONNET, messages=[{"role": "user", "content": [{"text": word}]}]

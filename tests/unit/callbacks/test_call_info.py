@@ -28,6 +28,7 @@ from langchain_bedrock_enhanced.model_ids import AccessMethod
 from tests.unit.throughput_fakes import HAIKU_3, EchoChatModel, throttling_error
 
 SONNET_45 = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+NOVA_LITE = "amazon.nova-lite-v1:0"  # $0.06 in, $0.24 out per million tokens
 APP_ARN = "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123def456"
 
 
@@ -162,7 +163,7 @@ def test_attempts_come_from_our_key_then_from_botocores_retry_count(
 
 
 def test_a_message_that_is_not_from_a_model_counts_no_tokens() -> None:
-    info = call_info_from_message(HumanMessage("hi"), model_hint=HAIKU_3)
+    info = call_info_from_message(HumanMessage("hi"), model_hint=NOVA_LITE)
     assert info.usage == TokenUsage()
     assert info.cost_usd == 0
 
@@ -172,19 +173,18 @@ def test_a_message_that_is_not_from_a_model_counts_no_tokens() -> None:
 
 def test_a_run_with_several_generations_adds_their_tokens_and_costs() -> None:
     result = chat_result(
-        message(1_000_000, 0, model_name=HAIKU_3, region="us-west-2"),
-        message(0, 1_000_000, model_name=HAIKU_3, region="eu-west-1"),
+        message(1_000_000, 0, model_name=NOVA_LITE, region="us-west-2"),
+        message(0, 1_000_000, model_name=NOVA_LITE, region="eu-west-1"),
     )
     info = call_info_from_llm_result(result)
     assert (info.usage.input_tokens, info.usage.output_tokens) == (1_000_000, 1_000_000)
-    # Claude 3 Haiku: $0.25 in, $1.25 out per million tokens.
-    assert info.cost_usd == pytest.approx(0.25 + 1.25)
+    assert info.cost_usd == pytest.approx(0.06 + 0.24)
     assert info.region == "us-west-2"
 
 
 def test_one_unpriced_generation_makes_the_run_cost_unknown_but_keeps_its_tokens() -> None:
     result = chat_result(
-        message(100, 10, model_name=HAIKU_3), message(100, 10, model_name="acme.mystery-v1:0")
+        message(100, 10, model_name=NOVA_LITE), message(100, 10, model_name="acme.mystery-v1:0")
     )
     info = call_info_from_llm_result(result)
     assert info.cost_usd is None
@@ -305,3 +305,32 @@ def test_runs_in_flight_at_once_keep_their_own_model_and_region() -> None:
     # An end for a run that is no longer in flight has nothing to fall back on.
     recorder.on_llm_end(chat_result(AIMessage("again")), run_id=second)
     assert (recorder.calls[-1].model_id, recorder.calls[-1].region) == ("unknown", None)
+
+
+def test_reasoning_and_one_hour_cache_writes_are_read_and_priced_at_their_own_rates() -> None:
+    info = call_info_from_message(
+        AIMessage(
+            "x",
+            usage_metadata={
+                "input_tokens": 3000,
+                "output_tokens": 1000,
+                "total_tokens": 4000,
+                "input_token_details": {
+                    "cache_read": 1000,
+                    "cache_creation": 0,
+                    "ephemeral_1h_input_tokens": 1000,
+                },
+                "output_token_details": {"reasoning": 400},
+            },
+            response_metadata={"model_id_sent": "global.anthropic.claude-haiku-4-5-20251001-v1:0"},
+        )
+    )
+    usage = info.usage
+    assert (usage.reasoning_tokens, usage.cache_write_tokens, usage.cache_write_1h_tokens) == (
+        400,
+        1000,
+        1000,
+    )
+    assert usage.uncached_input_tokens == 1000
+    # Global Haiku 4.5: input 1.00, output (reasoning too) 5.00, cache read 0.10, 1h write 2.00.
+    assert info.cost_usd == pytest.approx((1000 * 1.0 + 1000 * 5.0 + 1000 * 0.1 + 1000 * 2.0) / 1e6)

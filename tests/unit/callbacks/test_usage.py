@@ -26,10 +26,11 @@ from tests.unit.throughput_fakes import (
 )
 
 SONNET_45 = "anthropic.claude-sonnet-4-5-20250929-v1:0"
+NOVA_LITE = "amazon.nova-lite-v1:0"  # $0.06 in, $0.24 out per million tokens
 
 
 def reply(
-    *, model: str = HAIKU_3, input_tokens: int = 1000, output_tokens: int = 1000, **metadata
+    *, model: str = NOVA_LITE, input_tokens: int = 1000, output_tokens: int = 1000, **metadata
 ) -> AIMessage:
     return AIMessage(
         "ok",
@@ -56,8 +57,7 @@ def test_an_invoked_call_counts_its_tokens_one_request_and_its_cost() -> None:
     )
     assert handler.successful_requests == 1
     assert handler.failed_requests == 0
-    # Claude 3 Haiku: $0.25 / $1.25 per million tokens.
-    assert handler.total_cost == pytest.approx(0.00025 + 0.00125)
+    assert handler.total_cost == pytest.approx(0.00006 + 0.00024)
 
 
 def test_cache_reads_and_writes_are_counted_and_priced_at_their_own_rates() -> None:
@@ -126,8 +126,8 @@ def test_one_unpriced_call_makes_the_total_unknown_but_keeps_the_priced_part() -
     model.invoke("a", config={"callbacks": [handler]})
     model.invoke("b", config={"callbacks": [handler]})
     assert handler.total_cost is None
-    assert handler.known_cost == pytest.approx(0.0015)
-    assert handler.by_model[HAIKU_3].cost_usd == pytest.approx(0.0015)
+    assert handler.known_cost == pytest.approx(0.0003)
+    assert handler.by_model[NOVA_LITE].cost_usd == pytest.approx(0.0003)
 
 
 def test_counts_are_split_per_model_and_per_access_method() -> None:
@@ -242,15 +242,15 @@ def test_a_botocore_failure_is_counted_against_the_model_of_the_run() -> None:
 
 
 def test_the_context_manager_counts_every_run_of_a_chain_without_callbacks_argument() -> None:
-    chain = ChatPromptTemplate.from_template("Tell me about {topic}") | EchoChatModel()
-    chain = chain | StrOutputParser()
+    model = EchoChatModel(model_name=NOVA_LITE)
+    chain = ChatPromptTemplate.from_template("Tell me about {topic}") | model | StrOutputParser()
     with get_bedrock_usage_callback() as cb:
         assert chain.invoke({"topic": "cats"}) == "echo: Tell me about cats"
         assert "".join(chain.stream({"topic": "dogs"})).strip() == "echo: Tell me about dogs"
     assert cb.successful_requests == 2
     assert cb.input_tokens == 8
     assert cb.output_tokens == 10
-    assert cb.total_cost == pytest.approx((8 * 0.25 + 10 * 1.25) / 1e6)
+    assert cb.total_cost == pytest.approx((8 * 0.06 + 10 * 0.24) / 1e6)
 
 
 def test_runs_outside_the_block_are_not_counted() -> None:
@@ -323,3 +323,28 @@ def test_reset_forgets_everything() -> None:
     handler.reset()
     assert (handler.successful_requests, handler.total_tokens, handler.by_model) == (0, 0, {})
     assert "requests=0" in repr(handler)
+
+
+def test_reasoning_and_one_hour_cache_writes_are_counted_apart() -> None:
+    message = AIMessage(
+        "ok",
+        usage_metadata={
+            "input_tokens": 2000,
+            "output_tokens": 500,
+            "total_tokens": 2500,
+            "input_token_details": {
+                "ephemeral_5m_input_tokens": 600,
+                "ephemeral_1h_input_tokens": 400,
+            },
+            "output_token_details": {"reasoning": 200},
+        },
+        response_metadata={"model_id_sent": f"global.{SONNET_45}"},
+    )
+    handler = BedrockUsageCallbackHandler()
+    fake(message).invoke("hi", config={"callbacks": [handler]})
+    assert (handler.reasoning_tokens, handler.cache_write_tokens) == (200, 1000)
+    assert handler.cache_write_1h_tokens == 400
+    assert "reasoning=200" in repr(handler)
+    # Global Sonnet 4.5: input 3.00, output 15.00, 5m write 3.75, 1h write 6.00.
+    expected = (1000 * 3.0 + 500 * 15.0 + 600 * 3.75 + 400 * 6.0) / 1e6
+    assert handler.total_cost == pytest.approx(expected)

@@ -212,3 +212,16 @@ def test_build_world_applies_the_overrides() -> None:
     world = scenario.build_world()
     assert world.models[SONNET_45].invocation == "end_of_life"
     assert Scenario().build_world().models[SONNET_45].invocation == "ok"
+
+
+def test_reasoning_and_prompt_cache_switches_are_validated() -> None:
+    scenario = Scenario.from_dict(
+        {"reasoning": {"redacted": True}, "prompt_cache": {"ttl_seconds": 1.5, "clear": True}}
+    )
+    assert scenario.reasoning is not None
+    assert scenario.reasoning.redacted
+    assert scenario.prompt_cache is not None
+    assert (scenario.prompt_cache.ttl_seconds, scenario.prompt_cache.clear) == (1.5, True)
+    for bad in ({"prompt_cache": {"ttl_seconds": -1}}, {"reasoning": {"redact": True}}):
+        with pytest.raises(ValidationError):
+            Scenario.from_dict(bad)

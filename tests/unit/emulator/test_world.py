@@ -156,7 +156,7 @@ def test_family_capabilities_follow_the_reference(world: World) -> None:
 
 
 def test_every_reference_model_is_present_with_llama_3_2_expanded(world: World) -> None:
-    assert len(world.models) == 43
+    assert len(world.models) == 47  # 43 from the reference, and Mistral Large 3, Ministral 3 x3
     assert not any("{" in model_id or "|" in model_id for model_id in world.models)
     providers = {model.provider for model in world.models.values()}
     assert providers == {"Anthropic", "Amazon", "Meta", "Mistral AI"}
@@ -776,3 +776,86 @@ def test_a_scenario_can_date_a_models_end_of_life(world: World) -> None:
     )
     lifecycle = dated.get_foundation_model(NOVA_PRO, "us-east-1")["modelDetails"]["modelLifecycle"]
     assert lifecycle["endOfLifeTime"] == "2030-01-01T00:00:00+00:00"
+
+
+# --- Issue 13: the open world, CountTokens, request rules --------------------------------
+
+
+def test_the_bundled_world_holds_every_model_of_the_reference(world: World) -> None:
+    reference = REPO.parent / "shared" / "reference" / "bedrock_models.json"
+    if not reference.exists():
+        pytest.skip("the shared reference data is not next to this checkout")
+    rows = json.loads(reference.read_text())["models"]
+    # Rows like `meta.llama3-2-{1b,3b,11b,90b}-...` name several models; the one
+    # "a | b | c" row is unverified and skipped (its Mistral models are added by hand).
+    single = {
+        row["model_id"]
+        for row in rows
+        if "{" not in row["model_id"] and " | " not in row["model_id"]
+    }
+    assert single <= set(world.models)
+
+
+def test_mistral_large_3_is_served_with_its_sources_named(world: World) -> None:
+    large_3 = world.models["mistral.mistral-large-3-675b-instruct"]
+    assert (large_3.context_window, large_3.max_output_tokens) == (262_144, 8192)
+    assert large_3.on_demand_regions == frozenset({"us-east-1"})
+    assert large_3.tool_use_id_pattern == "[a-zA-Z0-9]{9}"
+    facts = world.provenance["facts"]["mistral.mistral-large-3-675b-instruct"]
+    assert "models.dev" in facts["context_window"]
+    assert "us-east-1" in facts["on_demand_regions"]
+
+
+def test_every_llama_refuses_text_beside_tool_blocks(world: World) -> None:
+    llamas = [m for m in world.models.values() if m.family == "llama"]
+    assert llamas
+    assert not any(m.mixed_tool_turns for m in llamas)
+    assert all(m.mixed_tool_turns for m in world.models.values() if m.family != "llama")
+
+
+def test_count_tokens_takes_a_bare_id_even_of_a_profile_only_model(world: World) -> None:
+    assert world.count_tokens_model(SONNET_45, "us-east-1").model_id == SONNET_45
+    arn = f"arn:aws:bedrock:us-east-1::foundation-model/{SONNET_45}"
+    assert world.count_tokens_model(arn, "us-east-1").model_id == SONNET_45
+
+
+@pytest.mark.parametrize("identifier", [f"us.{SONNET_45}", f"global.{SONNET_45}", APP_ARN])
+def test_count_tokens_refuses_inference_profiles(world: World, identifier: str) -> None:
+    with pytest.raises(EmulatedError) as info:
+        world.count_tokens_model(identifier, "us-east-1")
+    assert info.value.message == "The provided model doesn't support counting tokens."
+
+
+def test_count_tokens_refuses_an_unknown_model_and_a_malformed_id(world: World) -> None:
+    with pytest.raises(EmulatedError) as unknown:
+        world.count_tokens_model("acme.nothing-v1:0", "us-east-1")
+    assert invalid(unknown.value)
+    with pytest.raises(EmulatedError, match="at 'modelId' failed to satisfy constraint"):
+        world.count_tokens_model("not a model!", "us-east-1")
+
+
+def test_a_scenario_model_needs_no_family_and_speaks_converse_only(world: World) -> None:
+    added = world.with_overrides(
+        {
+            "models": [
+                {
+                    "model_id": "acme.frontier-1",
+                    "name": "Frontier 1",
+                    "provider": "Acme",
+                    "on_demand_regions": ["us-east-1"],
+                    "profile_prefixes": ["acme"],
+                    "context_window": 1000,
+                }
+            ],
+            "prefix_source_regions": {"acme": ["us-east-1", "us-west-2"]},
+            "prefix_destination_regions": {"acme": ["us-west-2"]},
+        }
+    )
+    model = added.models["acme.frontier-1"]
+    assert (model.family, model.context_window) == ("converse", 1000)
+    assert added.resolve("acme.acme.frontier-1", "us-west-2").access == "system_profile"
+    profile = added.get_inference_profile("acme.acme.frontier-1", "us-east-1")
+    assert profile["models"] == [
+        {"modelArn": "arn:aws:bedrock:us-west-2::foundation-model/acme.frontier-1"}
+    ]
+    assert World.from_dict(added.to_dict()).models["acme.frontier-1"] == model

@@ -27,7 +27,8 @@ from tests.unit.emulator.native.samples import (
 
 
 def test_every_family_has_a_native_format():
-    assert set(native._FORMATS) == set(get_args(Family)) == set(FAMILIES)
+    # `converse` is the family of models with no native body (Converse only).
+    assert set(native._FORMATS) == set(get_args(Family)) - {"converse"} == set(FAMILIES)
 
 
 @pytest.mark.parametrize("family", FAMILIES)
