@@ -5,6 +5,11 @@ messages."), so system text is folded into the first user turn. No Mistral model
 streams with tools bound, so such calls fall back to one non-streaming call. top_k
 (1-200) exists on Mistral 7B and Mixtral only, sent as `{"top_k": N}`.
 
+Mistral 3 models (Mistral Large 3, Ministral 3) refuse a tool-call ID that is not nine
+letters or digits, including the `tooluse_…` IDs Bedrock itself gave them on the turn
+before (vercel/ai#11802). Their tool-call IDs are rewritten before sending, the same
+way in the assistant's call and in the tool's result, so an agent loop keeps working.
+
 Example:
     >>> from langchain_bedrock_enhanced.models.mistral import MixtralParameters
     >>> MixtralParameters(top_k=50).additional_model_request_fields()
@@ -13,10 +18,12 @@ Example:
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from pydantic import Field
 from typing_extensions import override
 
@@ -28,6 +35,7 @@ __all__ = [
     "MistralEnhancedChatBedrockConverse",
     "MistralParameters",
     "MixtralParameters",
+    "short_tool_call_id",
 ]
 
 _TOP_K = (1, 200)
@@ -90,6 +98,56 @@ class MistralParameters(_MistralBase):
     }
 
 
+_SHORT_ID = re.compile(r"[a-zA-Z0-9]{9}")
+_SHORT_ID_MODELS = ("mistral.mistral-large-3", "mistral.ministral-3")
+"""Base-model prefixes of the models that accept only nine-character tool-call IDs."""
+
+
+def short_tool_call_id(tool_call_id: str) -> str:
+    """A tool-call ID Mistral 3 accepts: kept when it is nine letters or digits, else hashed.
+
+    The same ID always maps to the same short one, so a call and its result still match.
+
+    Args:
+        tool_call_id: The ID as the conversation holds it.
+
+    Returns:
+        Nine letters or digits.
+
+    Example:
+        >>> short_tool_call_id("abc123XYZ")
+        'abc123XYZ'
+        >>> given = "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q"
+        >>> short = short_tool_call_id(given)
+        >>> len(short), short.isalnum(), short == short_tool_call_id(given)
+        (9, True, True)
+    """
+    if _SHORT_ID.fullmatch(tool_call_id):
+        return tool_call_id
+    return hashlib.sha256(tool_call_id.encode()).hexdigest()[:9]
+
+
+def _with_short_tool_call_ids(messages: Sequence[BaseMessage]) -> list[BaseMessage]:
+    return [_shorten(message) for message in messages]
+
+
+def _shorten(message: BaseMessage) -> BaseMessage:
+    if isinstance(message, ToolMessage):
+        return message.model_copy(update={"tool_call_id": short_tool_call_id(message.tool_call_id)})
+    if not isinstance(message, AIMessage) or not message.tool_calls:
+        return message
+    calls = [{**call, "id": short_tool_call_id(call["id"] or "")} for call in message.tool_calls]
+    content = message.content
+    if isinstance(content, list):  # tool_use blocks as Bedrock returned them
+        content = [
+            {**block, "id": short_tool_call_id(str(block.get("id", "")))}
+            if isinstance(block, dict) and block.get("type") == "tool_use"
+            else block
+            for block in content
+        ]
+    return message.model_copy(update={"tool_calls": calls, "content": content})
+
+
 class MistralEnhancedChatBedrockConverse(EnhancedChatBedrockConverse):
     """Mistral AI models (Mixtral included) through Converse, limits enforced up front.
 
@@ -112,6 +170,14 @@ class MistralEnhancedChatBedrockConverse(EnhancedChatBedrockConverse):
     def accepts_system_prompt(self) -> bool:
         parameters = self.parameters
         return parameters is None or parameters.model_id not in _NO_SYSTEM_PROMPT
+
+    @override
+    def _prepare_messages(self, messages: list[BaseMessage]) -> list[BaseMessage]:
+        prepared = super()._prepare_messages(messages)
+        base = self._resolved_base_model_id() or ""
+        if base.startswith(_SHORT_ID_MODELS):
+            return _with_short_tool_call_ids(prepared)
+        return prepared
 
     @classmethod
     @override

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -335,3 +336,27 @@ def test_the_streamed_agent_loop_gives_the_same_call_and_answer(emulator: Bedroc
     assert answered.text.endswith("The result of get_weather is 18 degrees and sunny in Oslo.")
     operations = [r.operation for r in emulator.requests if r.is_runtime]
     assert operations == ["ConverseStream", "ConverseStream"]
+
+
+def test_mistral_3_agent_loop_survives_bedrocks_own_tool_call_ids(
+    emulator: BedrockEmulator,
+) -> None:
+    # Bedrock hands Mistral 3 a `tooluse_…` ID and then refuses it on the next turn; the
+    # family rewrites IDs to nine letters or digits, the same way in call and result.
+    model = _model(emulator, "mistral.mistral-large-3-675b-instruct").bind_tools([magic_function])
+    question = HumanMessage("call magic_function with 3")
+    asked = model.invoke([question])
+    assert isinstance(asked, AIMessage)
+    [call] = asked.tool_calls
+    answer = model.invoke([question, asked, magic_function.invoke(call)])
+    assert "The result of magic_function is 5." in answer.text
+    sent = emulator.requests[-1].body or {}
+    tool_use_ids = {
+        block[kind]["toolUseId"]
+        for message in sent["messages"]
+        for block in message["content"]
+        for kind in ("toolUse", "toolResult")
+        if kind in block
+    }
+    assert len(tool_use_ids) == 1
+    assert re.fullmatch(r"[a-zA-Z0-9]{9}", tool_use_ids.pop())

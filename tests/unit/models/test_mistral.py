@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
 from langchain_bedrock_enhanced import MistralEnhancedChatBedrockConverse, ParameterValidationError
 from langchain_bedrock_enhanced.models import MistralParameters, MixtralParameters
+from langchain_bedrock_enhanced.models.mistral import short_tool_call_id
 
 
 def test_mixtral_and_mistral_7b_take_top_k_between_1_and_200() -> None:
@@ -102,3 +105,47 @@ def test_native_responses_in_both_forms() -> None:
         )
         == "y"
     )
+
+
+LARGE_3 = "mistral.mistral-large-3-675b-instruct"
+BEDROCK_ID = "tooluse_kZJMlvQmRJ6eAyJE5GIl7Q"
+
+
+def _loop(tool_call_id: str) -> list[BaseMessage]:
+    return [
+        HumanMessage("call magic_function with 3"),
+        AIMessage(
+            content=[{"type": "tool_use", "id": tool_call_id, "name": "magic_function"}],
+            tool_calls=[{"name": "magic_function", "args": {"input": 3}, "id": tool_call_id}],
+        ),
+        ToolMessage("5", tool_call_id=tool_call_id),
+    ]
+
+
+def test_mistral_3_gets_nine_character_tool_call_ids_that_still_match() -> None:
+    model = MistralEnhancedChatBedrockConverse(model=LARGE_3, region_name="us-east-1")
+    _, call, result = model._prepare_messages(_loop(BEDROCK_ID))
+    assert isinstance(call, AIMessage)
+    assert isinstance(result, ToolMessage)
+    short = call.tool_calls[0]["id"]
+    assert short is not None
+    assert re.fullmatch(r"[a-zA-Z0-9]{9}", short)
+    assert call.content[0]["id"] == short  # type: ignore[index]
+    assert result.tool_call_id == short
+
+
+def test_other_mistral_models_keep_their_tool_call_ids() -> None:
+    model = MistralEnhancedChatBedrockConverse(
+        model="mistral.mistral-large-2407-v1:0", region_name="us-west-2"
+    )
+    _, call, result = model._prepare_messages(_loop(BEDROCK_ID))
+    assert isinstance(call, AIMessage)
+    assert call.tool_calls[0]["id"] == BEDROCK_ID
+    assert isinstance(result, ToolMessage)
+    assert result.tool_call_id == BEDROCK_ID
+
+
+def test_a_valid_short_id_is_kept_and_a_long_one_always_maps_the_same_way() -> None:
+    assert short_tool_call_id("abc123XYZ") == "abc123XYZ"
+    assert short_tool_call_id(BEDROCK_ID) == short_tool_call_id(BEDROCK_ID)
+    assert short_tool_call_id(BEDROCK_ID) != short_tool_call_id(BEDROCK_ID + "x")
