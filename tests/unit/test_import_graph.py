@@ -45,7 +45,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("factory", ("factory",)),
     (
         "runnables and callbacks",
-        ("runnables.*", "callbacks.*", "retry", "parallel", "rate_limit", "usage"),
+        ("runnables.*", "callbacks.*", "retry", "parallel", "rate_limit", "usage", "plots"),
     ),
     ("facade", ("client",)),
     ("cli", ("cli", "_cli_generate", "__main__")),
