@@ -267,7 +267,7 @@ def request_validation_error(
         (True, 'ValidationException')
     """
     listing = "; ".join(str(problem) for problem in problems)
-    msg = f"Bedrock would reject this request, so it was not sent: {listing}."
+    msg = f"Bedrock would reject this request, so it was not sent: {listing.rstrip('.')}."
     error = RequestValidationError(msg, error_code="ValidationException", **context)
     if not (isinstance(botocore_class, type) and issubclass(botocore_class, ClientError)):
         botocore_class = ClientError

@@ -40,10 +40,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import boto3
 from botocore.exceptions import ClientError
-from tqdm.auto import tqdm
 
 from langchain_bedrock_enhanced.errors import BatchJobError, ConfigurationError, as_typed
 from langchain_bedrock_enhanced.model_ids import AccessMethod
+from langchain_bedrock_enhanced.runnables._progress import progress_bar
 from langchain_bedrock_enhanced.runnables.batch_records import (
     DEFAULT_LIMITS,
     BatchLimits,
@@ -184,7 +184,7 @@ def submit_batch(  # noqa: PLR0913 - the issue's signature plus clients, tags an
     }
     try:
         for file_name, content in zip(
-            names, tqdm(files, disable=not progress, desc="Upload"), strict=True
+            names, progress_bar(files, enabled=progress, desc="Upload"), strict=True
         ):
             s3.put_object(Bucket=in_bucket, Key=f"{folder}/{file_name}", Body=content)
         s3.put_object(
@@ -374,8 +374,8 @@ class BedrockBatchJob:
         """
         deadline = None if timeout is None else time.monotonic() + timeout
         interval, seen = poll_interval, None
-        with tqdm(
-            total=self.record_count, disable=not progress, desc=self.job_id, unit="record"
+        with progress_bar(
+            enabled=progress, total=self.record_count, desc=self.job_id, unit="record"
         ) as bar:
             while True:
                 info = self.describe()

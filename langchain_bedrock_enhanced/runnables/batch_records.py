@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any, Final
 
 from botocore.serialize import create_serializer
 from botocore.validate import ParamValidator
-from tqdm.auto import tqdm
 
 from langchain_bedrock_enhanced._transport.async_capture import capture_converse_request
 from langchain_bedrock_enhanced.errors import (
@@ -43,6 +42,7 @@ from langchain_bedrock_enhanced.errors import (
     ParameterValidationError,
 )
 from langchain_bedrock_enhanced.model_ids import AccessMethod, method_for_prefix, parse_model_id
+from langchain_bedrock_enhanced.runnables._progress import progress_bar
 from langchain_bedrock_enhanced.runnables.batch_results import record_id
 
 if TYPE_CHECKING:
@@ -274,7 +274,7 @@ def build_record_lines(
     validator = ParamValidator()
     lines: list[bytes] = []
     problems: list[tuple[str, str]] = []
-    for index, value in enumerate(tqdm(inputs, disable=not progress, desc="Records")):
+    for index, value in enumerate(progress_bar(inputs, enabled=progress, desc="Records")):
         try:
             messages = model._convert_input(value).to_messages()  # noqa: SLF001 - invoke's own
             params = capture_converse_request(model, messages, model_id=model_id_sent)

@@ -39,7 +39,6 @@ from uuid import UUID
 
 from langchain_core.runnables import Runnable, RunnableConfig
 from langchain_core.runnables.config import merge_configs
-from tqdm.auto import tqdm
 from typing_extensions import override
 
 from langchain_bedrock_enhanced._transport.request_count import counting
@@ -57,6 +56,7 @@ from langchain_bedrock_enhanced.errors import (
     iter_causes,
     translate_bedrock_error,
 )
+from langchain_bedrock_enhanced.runnables._progress import progress_bar
 from langchain_bedrock_enhanced.runnables.parallel_results import (
     ParallelResponse,
     ParallelResult,
@@ -229,10 +229,6 @@ def _finish(results: list[ParallelResult | None], started: float) -> ParallelRes
     return response
 
 
-def _progress_bar(total: int, *, enabled: bool) -> tqdm[Any]:
-    return tqdm(total=total, disable=not enabled, desc="Bedrock", unit="call", leave=True)
-
-
 def _run_one(
     runnable: Runnable[Any, Any],
     index: int,
@@ -345,7 +341,9 @@ def run_parallel(  # noqa: PLR0913 - the issue's signature plus two optional hoo
     # on the network, so max_concurrency threads keep max_concurrency calls in flight.
     # Each call runs in a copy of the caller's context, so context-scoped callbacks
     # (get_bedrock_usage_callback, tracing) see it.
-    with _progress_bar(len(values), enabled=progress) as bar:
+    with progress_bar(
+        enabled=progress, total=len(values), desc="Bedrock", unit="call", leave=True
+    ) as bar:
         executor = ThreadPoolExecutor(
             max_workers=min(max_concurrency, max(len(values), 1)),
             thread_name_prefix="bedrock-parallel",
@@ -409,7 +407,9 @@ async def arun_parallel(  # noqa: PLR0913 - the issue's signature plus two optio
     limiter = _limiter_for(rate_limiter, requests_per_minute, tokens_per_minute)
     semaphore = asyncio.Semaphore(max_concurrency)
     started = time.perf_counter()
-    with _progress_bar(len(values), enabled=progress) as bar:
+    with progress_bar(
+        enabled=progress, total=len(values), desc="Bedrock", unit="call", leave=True
+    ) as bar:
 
         async def one(index: int, value: Any) -> None:  # noqa: ANN401 - any input
             async with semaphore:

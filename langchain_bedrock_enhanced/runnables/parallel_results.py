@@ -89,7 +89,7 @@ class ParallelStatistics:
     profile_usage: dict[str, int] = field(default_factory=dict)
     """Successful results per inference profile ID or ARN used."""
     errors_by_type: dict[str, int] = field(default_factory=dict)
-    """Failed results per error class name (`ThrottlingError`, ...)."""
+    """Failed results per error class name (`ThrottlingError`, ...), sorted by name."""
     usage: TokenUsage = field(default_factory=TokenUsage)
     """Tokens of every model call: input, output (reasoning included), cache read and write."""
     cost_usd: float | None = 0.0
@@ -214,7 +214,7 @@ def compute_statistics(results: Sequence[ParallelResult], wall_time_s: float) ->
                 if result.ok and result.inference_profile_id
             )
         ),
-        errors_by_type=dict(errors),
+        errors_by_type=dict(sorted(errors.items())),  # the same order however calls ran
         usage=sum((result.usage for result in results), TokenUsage()),
         cost_usd=None if any(cost is None for cost in costs) else known_cost,
         known_cost_usd=known_cost,

@@ -218,3 +218,8 @@ def test_without_the_clients_class_the_error_is_a_plain_client_error() -> None:
     error = request_validation_error([RequestProblem("bad")], botocore_class=object())
     assert isinstance(error, ClientError)
     assert isinstance(error, RequestValidationError)
+
+
+def test_a_problem_that_ends_a_sentence_gets_one_period() -> None:
+    error = request_validation_error([RequestProblem("drop it.", message_index=0)])
+    assert error.message.endswith(": messages[0]: drop it.")
