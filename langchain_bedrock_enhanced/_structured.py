@@ -22,9 +22,9 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
-import jsonschema
 from pydantic import BaseModel, ValidationError
 
 from langchain_bedrock_enhanced.errors import ConfigurationError
@@ -67,6 +67,14 @@ def extract_json(text: str) -> Any:  # noqa: ANN401 - any JSON value
 
 
 _NOTHING = object()
+
+
+def _jsonschema() -> ModuleType:
+    # Imported on first use: it adds about 25 ms to importing the package, and only
+    # generate_structured needs it.
+    import jsonschema  # noqa: PLC0415
+
+    return jsonschema
 
 
 def _loads(text: str) -> Any:  # noqa: ANN401 - any JSON
@@ -126,8 +134,8 @@ class OutputSchema:
             msg = f"schema must be a JSON Schema dict or a pydantic model class, not {schema!r}."
             raise ConfigurationError(msg)
         try:
-            jsonschema.validators.validator_for(schema).check_schema(dict(schema))
-        except jsonschema.SchemaError as err:
+            _jsonschema().validators.validator_for(schema).check_schema(dict(schema))
+        except _jsonschema().SchemaError as err:
             msg = f"schema is not a valid JSON Schema: {err.message}"
             raise ConfigurationError(msg) from err
         title = str(schema.get("title") or "structured_answer")
@@ -190,7 +198,8 @@ class OutputSchema:
                     f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
                     for e in err.errors()
                 ]
-        validator = jsonschema.validators.validator_for(self.json_schema)(self.json_schema)
+        validators = _jsonschema().validators
+        validator = validators.validator_for(self.json_schema)(self.json_schema)
         problems = [
             f"{'.'.join(str(p) for p in e.absolute_path) or '(root)'}: {e.message}"
             for e in sorted(validator.iter_errors(value), key=lambda e: list(e.absolute_path))
