@@ -31,7 +31,7 @@ find_python = for p in python$(1) $$(pyenv root 2>/dev/null)/versions/$(1).*/bin
 	"$$p" -c '' 2>/dev/null && { command -v "$$p"; exit 0; }; done; \
 	echo "No working python$(1) on PATH or in pyenv: install Python $(1)." >&2; exit 1
 
-.PHONY: help install lock demo test test-all test-unit test-wire lint format bench soak compat clean
+.PHONY: help install lock demo test test-all test-unit test-wire lint format docs bench soak compat clean
 
 help: ## Show this help
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_.%-]+:.*## / {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -93,6 +93,11 @@ lint: $(STAMP) ## ruff check, ruff format --check and mypy --strict, all as lock
 format: $(STAMP) ## Apply ruff's fixes and formatting
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Strict: a broken link or anchor, an unresolved reference or any warning fails the build.
+# Offline: nothing is fetched at build time (see mkdocs.yml).
+docs: $(STAMP) ## Build the docs site (MkDocs, strict) into site/, with the API reference and the notebooks
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 bench: $(STAMP) ## Run the benchmarks; writes benchmarks/results/latest.json and latest.md
 	$(PY) -m benchmarks

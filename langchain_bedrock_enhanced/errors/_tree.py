@@ -26,6 +26,26 @@ from langchain_bedrock_enhanced.model_ids import (
 CAUSE_DEPTH = 8
 """How many links of a cause chain are read; real chains are two or three deep."""
 
+TROUBLESHOOTING = "docs/troubleshooting.md"
+"""The guide that error messages point to, as a path in the project's repository."""
+
+
+def see_troubleshooting(anchor: str) -> str:
+    """The sentence that ends a message whose error the troubleshooting guide explains.
+
+    Args:
+        anchor: The heading's anchor in the guide.
+
+    Returns:
+        The sentence.
+
+    Example:
+        >>> see_troubleshooting("throttling-and-quotas")
+        'See docs/troubleshooting.md#throttling-and-quotas.'
+    """
+    return f"See {TROUBLESHOOTING}#{anchor}."
+
+
 # Access key IDs (AKIA/ASIA...) and anything labelled as a secret or token. botocore
 # messages do not normally contain them; this is a belt-and-braces guarantee that an
 # error string can be logged or shown to a user.
@@ -682,7 +702,7 @@ def _profile_message(
         f"{text} No inference profile for this model is known{where}: call it from a "
         "region that offers one, pass an inference profile ID or ARN as the model ID, "
         "or refresh the model catalog (ModelCatalog.refresh()) if AWS added a profile "
-        "recently."
+        f"recently. {see_troubleshooting('a-model-not-offered-in-the-region')}"
     )
 
 
@@ -713,7 +733,8 @@ def _policy_message(
     return (
         f"{text} If your data-residency rules allow it, add it to the policy: "
         f"access_methods={names!r} (or {ACCESS_METHODS_ENV}={','.join(names)}); otherwise "
-        "call the model from a region where an allowed method serves it."
+        "call the model from a region where an allowed method serves it. "
+        + see_troubleshooting("a-data-residency-policy-forbids-the-only-profile")
     )
 
 
