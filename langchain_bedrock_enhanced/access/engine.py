@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
@@ -215,14 +215,16 @@ class _Plan:
             # bare ID: either way it needs a profile this region does not offer, or
             # one the access policy forbids. (Bare access is skipped without a
             # request once a requirement was learned.)
+            excluded = engine.selector.excluded_by_policy(self.model_id, self.region, sent_ids)
             raise ProfileRequirementError(
+                _not_offered_message(self.model_id, self.region, self.tried)
+                if self.first_error is None and not excluded
+                else None,
                 model_id=self.model_id,
                 region=self.region,
                 original_error=self.first_error or error,
                 tried=list(self.tried),
-                excluded_by_policy=engine.selector.excluded_by_policy(
-                    self.model_id, self.region, sent_ids
-                ),
+                excluded_by_policy=excluded,
                 access_methods=engine.selector.access_methods,
                 access_method=self.method,
             ) from error
@@ -259,6 +261,20 @@ class _Plan:
             self.model_id, self.region, self.method, profile_id=outcome.inference_profile_id
         )
         return outcome
+
+
+def _not_offered_message(
+    model_id: str, region: str, tried: Sequence[tuple[str, AccessMethod]]
+) -> str:
+    """What to say when the region knew none of the identifiers tried (no requirement seen)."""
+    attempts = ", ".join(f"{method} ({sent})" for sent, method in tried)
+    return (
+        f'Model {model_id!r} is not offered in {region}: Bedrock answered "The provided '
+        f'model identifier is invalid." for every way in tried ({attempts}). Call it '
+        "from a region that offers it (`langchain-bedrock-enhanced models --region R` "
+        "lists them), or pass the ID or ARN of an inference profile whose source regions "
+        "include this one. See docs/troubleshooting.md#a-model-not-offered-in-the-region."
+    )
 
 
 class AccessEngine:

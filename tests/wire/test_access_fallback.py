@@ -15,7 +15,7 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.tools import tool
 from pydantic import BaseModel
 
-from langchain_bedrock_enhanced import create_langchain_chatbedrock
+from langchain_bedrock_enhanced import ProfileRequirementError, create_langchain_chatbedrock
 from langchain_bedrock_enhanced.access import AccessMethodTracker
 from langchain_bedrock_enhanced.emulator import BedrockEmulator
 
@@ -235,3 +235,33 @@ def test_with_the_catalog_tokyo_goes_straight_to_the_profile_that_exists(
     )
     model.invoke("hello")
     assert _runtime_requests(emulator) == [(f"apac.{nova}", 200)]
+
+
+def test_a_model_the_region_does_not_offer_says_so(emulator: BedrockEmulator) -> None:
+    # Nova Pro has no on-demand access and no profile whose source is sa-east-1.
+    model = create_langchain_chatbedrock(
+        "amazon.nova-pro-v1:0", region_name="sa-east-1", endpoint_url=emulator.endpoint_url
+    )
+    with pytest.raises(ProfileRequirementError) as caught:
+        model.invoke("hello")
+    message = caught.value.message
+    assert message.startswith("Model 'amazon.nova-pro-v1:0' is not offered in sa-east-1:")
+    assert "does not support on-demand throughput" not in message
+    answered = {r.error_code for r in emulator.requests if r.is_runtime}
+    assert answered == {"ValidationException"}
+
+
+def test_a_model_that_refuses_its_bare_id_still_says_it_needs_a_profile(
+    emulator: BedrockEmulator,
+) -> None:
+    # Sonnet 4.5 refuses on-demand calls everywhere; ca-central-1 has only `global.`.
+    model = create_langchain_chatbedrock(
+        SONNET,
+        region_name="ca-central-1",
+        endpoint_url=emulator.endpoint_url,
+        catalog=False,
+        access_methods=("direct", "regional"),
+    )
+    with pytest.raises(ProfileRequirementError) as caught:
+        model.invoke("hello")
+    assert "is not offered in" not in caught.value.message
