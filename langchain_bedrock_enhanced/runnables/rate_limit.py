@@ -316,18 +316,26 @@ class BedrockRateLimiter(InMemoryRateLimiter):
             throttled: Whether it failed because Bedrock throttled it.
         """
         if reservation is None:
-            with self._adapt_lock:
-                if not self._pending:
-                    return
-                reservation = self._pending.popleft()
-        if self.tokens is not None:
-            self.tokens.settle(
-                used_tokens, charged=reservation.tokens, input_tokens=reservation.input_tokens
-            )
+            reservation = self._oldest_pending()
+            if reservation is None:
+                return
+        self._settle_tokens(reservation, used_tokens)
         if throttled:
             self.record_throttle(sent_at=reservation.sent_at)
         elif used_tokens is not None:
             self.record_success()
+
+    def _oldest_pending(self) -> Reservation | None:
+        """The oldest reservation an `acquire()` made and nobody settled yet."""
+        with self._adapt_lock:
+            return self._pending.popleft() if self._pending else None
+
+    def _settle_tokens(self, reservation: Reservation, used_tokens: int | None) -> None:
+        """Reconcile the token budget with what a call used (subclasses book elsewhere)."""
+        if self.tokens is not None:
+            self.tokens.settle(
+                used_tokens, charged=reservation.tokens, input_tokens=reservation.input_tokens
+            )
 
     # -- adaptation ----------------------------------------------------------------
 

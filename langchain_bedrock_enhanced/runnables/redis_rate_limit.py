@@ -425,44 +425,25 @@ class RedisRateLimiter(BedrockRateLimiter):
         return _Booking(bool(int(granted)), int(wait_us) / _MICROS, float(fraction))
 
     @override
-    def settle(
-        self,
-        reservation: Reservation | None,
-        *,
-        used_tokens: int | None,
-        throttled: bool = False,
-    ) -> None:
-        """Report how a call ended: reconcile its tokens and adapt the fleet's pace.
-
-        Args:
-            reservation: What `reserve` granted; `None` settles the oldest `acquire()`.
-            used_tokens: Input plus output tokens used; `None` when the call failed.
-            throttled: Whether it failed because Bedrock throttled it.
-        """
-        if reservation is None:
-            with self._adapt_lock:
-                if not self._pending:
-                    return
-                reservation = self._pending.popleft()
+    @override
+    def _settle_tokens(self, reservation: Reservation, used_tokens: int | None) -> None:
+        """Reconcile the fleet's token bucket in Redis with what a call used."""
         if not isinstance(reservation, _SharedReservation):
-            super().settle(reservation, used_tokens=used_tokens, throttled=throttled)
+            super()._settle_tokens(reservation, used_tokens)
             return
-        if self.tokens is not None:
-            if used_tokens is not None:
-                # Charged what it used, the local budget is unchanged and only the
-                # learned average per call moves: the tokens were booked in Redis.
-                self.tokens.settle(
-                    used_tokens, charged=used_tokens, input_tokens=reservation.input_tokens
-                )
-            difference = (used_tokens or 0) - reservation.tokens
-            if difference:
-                keys = self.bucket_keys()
-                interval = self.booking_arguments(0.0, book=False)[2]
-                self._run("settle_tokens", [keys[1], keys[2]], [interval, difference])
-        if throttled:
-            self.record_throttle(sent_at=reservation.sent_at)
-        elif used_tokens is not None:
-            self.record_success()
+        if self.tokens is None:
+            return
+        if used_tokens is not None:
+            # Charged what it used, the local budget is unchanged and only the learned
+            # average per call moves: the tokens were booked in Redis.
+            self.tokens.settle(
+                used_tokens, charged=used_tokens, input_tokens=reservation.input_tokens
+            )
+        difference = (used_tokens or 0) - reservation.tokens
+        if difference:
+            keys = self.bucket_keys()
+            interval = self.booking_arguments(0.0, book=False)[2]
+            self._run("settle_tokens", [keys[1], keys[2]], [interval, difference])
 
     # Adaptation -------------------------------------------------------------------
 
