@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
@@ -217,15 +217,14 @@ class _Plan:
             # request once a requirement was learned.)
             excluded = engine.selector.excluded_by_policy(self.model_id, self.region, sent_ids)
             raise ProfileRequirementError(
-                _not_offered_message(self.model_id, self.region, self.tried)
-                if self.first_error is None and not excluded
-                else None,
                 model_id=self.model_id,
                 region=self.region,
                 original_error=self.first_error or error,
                 tried=list(self.tried),
                 excluded_by_policy=excluded,
                 access_methods=engine.selector.access_methods,
+                # Bedrock never said "needs a profile": the region knows none of them.
+                not_offered=self.first_error is None,
                 access_method=self.method,
             ) from error
         self.model_id_to_send, self.method = remaining[0]
@@ -261,20 +260,6 @@ class _Plan:
             self.model_id, self.region, self.method, profile_id=outcome.inference_profile_id
         )
         return outcome
-
-
-def _not_offered_message(
-    model_id: str, region: str, tried: Sequence[tuple[str, AccessMethod]]
-) -> str:
-    """What to say when the region knew none of the identifiers tried (no requirement seen)."""
-    attempts = ", ".join(f"{method} ({sent})" for sent, method in tried)
-    return (
-        f'Model {model_id!r} is not offered in {region}: Bedrock answered "The provided '
-        f'model identifier is invalid." for every way in tried ({attempts}). Call it '
-        "from a region that offers it (`langchain-bedrock-enhanced models --region R` "
-        "lists them), or pass the ID or ARN of an inference profile whose source regions "
-        "include this one. See docs/troubleshooting.md#a-model-not-offered-in-the-region."
-    )
 
 
 class AccessEngine:

@@ -51,8 +51,9 @@ from botocore.config import Config
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from langchain_bedrock_enhanced.emulator import _errors, _replies, native
+from langchain_bedrock_enhanced.emulator._pagination import paginate
 from langchain_bedrock_enhanced.emulator._types import EmulatedError, ModelSpec
-from langchain_bedrock_enhanced.emulator._world import World, paginate
+from langchain_bedrock_enhanced.emulator._world import World
 
 __all__ = ["OPERATIONS", "BatchJobs", "BatchSpec", "route"]
 

@@ -51,6 +51,7 @@ from langchain_bedrock_enhanced.emulator._log import (
     RequestRecord,
     parse_attempt,
 )
+from langchain_bedrock_enhanced.emulator._pagination import paginate
 from langchain_bedrock_enhanced.emulator._prompt_cache import PromptCache
 from langchain_bedrock_enhanced.emulator._scenario import Scenario
 from langchain_bedrock_enhanced.emulator._sigv4 import parse_authorization, verify
@@ -441,7 +442,7 @@ class EmulatorApp:
         query = {key: values[-1] for key, values in parse_qs(raw_query).items()}
         max_results = _int_or_none(query.get("maxResults"), "maxResults")
         profiles = self.world.list_inference_profiles(call.region, type_equals=query.get("type"))
-        page, next_token = self.world.paginate(
+        page, next_token = paginate(
             profiles, max_results=max_results, next_token=query.get("nextToken")
         )
         payload: dict[str, Any] = {"inferenceProfileSummaries": page}

@@ -8,8 +8,8 @@ kinds of question, both without sockets:
   foundation-model ARN, system or application inference-profile ARN) into a
   `Resolution`, or raises the `EmulatedError` Bedrock would answer with;
 - control plane: `list_foundation_models()`, `get_foundation_model()`,
-  `list_inference_profiles()`, `get_inference_profile()` and `paginate()` return
-  JSON-ready dicts in botocore's shapes.
+  `list_inference_profiles()` and `get_inference_profile()` return JSON-ready dicts
+  in botocore's shapes (paged by `_pagination.paginate`).
 
 Profiles of end-of-life models stay listed (with `modelLifecycle.status` LEGACY on the
 model): AWS keeps them in ListInferenceProfiles until it removes the model, and a
@@ -18,8 +18,6 @@ client that discovers a profile must still cope with the end-of-life answer.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import dataclasses
 import functools
 import json
@@ -28,14 +26,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from langchain_bedrock_enhanced.emulator import _errors
 from langchain_bedrock_enhanced.emulator._types import EmulatedError, ModelSpec
-
-T = TypeVar("T")
 
 Access = Literal["direct", "system_profile", "application_profile"]
 
@@ -63,7 +59,6 @@ _FILTER_ENUMS = {
     "byCustomizationType": ("FINE_TUNING", "CONTINUED_PRE_TRAINING", "DISTILLATION"),
 }
 # Emulator wording: no verbatim sample of these was found.
-INVALID_PAGINATION_TOKEN = "Invalid pagination token."  # noqa: S105 - not a secret
 PROFILE_NOT_FOUND = "The inference profile {identifier} could not be found."
 # Seen in real InvokeModel/GetFoundationModel answers quoted by third-party code.
 MODEL_NOT_FOUND = "Could not resolve the foundation model from the provided model identifier."
@@ -779,13 +774,6 @@ class World:
             "ResourceNotFoundException", PROFILE_NOT_FOUND.format(identifier=identifier)
         )
 
-    @staticmethod
-    def paginate(
-        items: Sequence[T], *, max_results: int | None, next_token: str | None
-    ) -> tuple[list[T], str | None]:
-        """`paginate()` as a method, for callers holding a world."""
-        return paginate(items, max_results=max_results, next_token=next_token)
-
 
 def _lifecycle(model: ModelSpec) -> dict[str, str]:
     """`FoundationModelLifecycle`: the status, and the dates known (AWS omits the rest)."""
@@ -802,55 +790,6 @@ def _check_lifecycle(model: ModelSpec) -> None:
         raise EmulatedError("ResourceNotFoundException", _errors.END_OF_LIFE)
     if model.invocation == "legacy_inactive":
         raise EmulatedError("ResourceNotFoundException", _errors.LEGACY_INACTIVE)
-
-
-_MAX_PAGE = 1000
-
-
-def _encode_token(offset: int) -> str:
-    # Unpadded URL-safe base64: nothing in it needs escaping in a query string.
-    raw = base64.urlsafe_b64encode(json.dumps({"offset": offset}).encode())
-    return raw.decode().rstrip("=")
-
-
-def _decode_token(token: str, size: int) -> int:
-    try:
-        padded = token + "=" * (-len(token) % 4)
-        offset = json.loads(base64.urlsafe_b64decode(padded.encode()))["offset"]
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeError):
-        offset = None
-    if not isinstance(offset, int) or isinstance(offset, bool) or not 0 < offset <= size:
-        raise EmulatedError("ValidationException", INVALID_PAGINATION_TOKEN)
-    return offset
-
-
-def paginate(
-    items: Sequence[T], *, max_results: int | None, next_token: str | None
-) -> tuple[list[T], str | None]:
-    """One page of `items`, and the opaque token of the next page (None on the last).
-
-    Without `max_results` the rest of the list is one page. Concatenating the pages
-    gives `items` exactly once each.
-
-    Raises:
-        EmulatedError: `ValidationException` for `max_results` outside 1..1000 or a
-            token this function did not issue for a list this long.
-
-    Example:
-        >>> page, token = paginate(["a", "b", "c"], max_results=2, next_token=None)
-        >>> page, paginate(["a", "b", "c"], max_results=2, next_token=token)
-        (['a', 'b'], (['c'], None))
-    """
-    if max_results is not None and not 1 <= max_results <= _MAX_PAGE:
-        bound = "greater than or equal to 1" if max_results < 1 else "less than or equal to 1000"
-        msg = (
-            f"1 validation error detected: Value '{max_results}' at 'maxResults' failed to "
-            f"satisfy constraint: Member must have value {bound}"
-        )
-        raise EmulatedError("ValidationException", msg)
-    start = 0 if next_token is None else _decode_token(next_token, len(items))
-    end = len(items) if max_results is None else min(len(items), start + max_results)
-    return list(items[start:end]), (_encode_token(end) if end < len(items) else None)
 
 
 @functools.cache

@@ -24,6 +24,7 @@ from botocore.exceptions import (
 )
 from typing_extensions import Unpack
 
+from langchain_bedrock_enhanced.errors._messages import see_troubleshooting
 from langchain_bedrock_enhanced.errors._tree import (
     AccessDeniedError,
     BedrockEnhancedError,
@@ -38,7 +39,6 @@ from langchain_bedrock_enhanced.errors._tree import (
     ServiceUnavailableError,
     ThrottlingError,
     iter_causes,
-    see_troubleshooting,
 )
 
 _CODE_TO_ERROR: Mapping[str, type[LLMError]] = {

@@ -16,35 +16,16 @@ from typing import Any
 from botocore.exceptions import ClientError
 from typing_extensions import TypedDict, Unpack, override
 
-from langchain_bedrock_enhanced.model_ids import (
-    ACCESS_METHODS_ENV,
-    DEFAULT_ORDER,
-    AccessMethod,
-    policy_name,
+from langchain_bedrock_enhanced.errors._messages import (
+    Attempt,
+    not_offered_message,
+    policy_message,
+    profile_requirement_message,
 )
+from langchain_bedrock_enhanced.model_ids import AccessMethod
 
 CAUSE_DEPTH = 8
 """How many links of a cause chain are read; real chains are two or three deep."""
-
-TROUBLESHOOTING = "docs/troubleshooting.md"
-"""The guide that error messages point to, as a path in the project's repository."""
-
-
-def see_troubleshooting(anchor: str) -> str:
-    """The sentence that ends a message whose error the troubleshooting guide explains.
-
-    Args:
-        anchor: The heading's anchor in the guide.
-
-    Returns:
-        The sentence.
-
-    Example:
-        >>> see_troubleshooting("throttling-and-quotas")
-        'See docs/troubleshooting.md#throttling-and-quotas.'
-    """
-    return f"See {TROUBLESHOOTING}#{anchor}."
-
 
 # Access key IDs (AKIA/ASIA...) and anything labelled as a secret or token. botocore
 # messages do not normally contain them; this is a belt-and-braces guarantee that an
@@ -557,9 +538,6 @@ class RequestValidationError(PermanentError):
     """Bedrock rejected the request as invalid (`ValidationException`)."""
 
 
-Attempt = tuple[str | None, AccessMethod | str]
-"""`(model ID sent or None, access method)` of one attempt."""
-
 _VALIDATION_STATUS = 400
 
 
@@ -580,6 +558,8 @@ class ProfileRequirementError(RequestValidationError):
         excluded_by_policy: What the access policy ruled out and would have been
             tried next: `(model ID, access method)` pairs, or bare access methods.
         access_methods: The access policy in force, if known.
+        not_offered: The region knew none of the identifiers tried (Bedrock never
+            said the model needs a profile): the message says the model is not offered.
         error_code: The AWS error code.
         status_code: The HTTP status code.
         **context: The `ErrorContext` fields; `request_id` is taken from
@@ -615,6 +595,7 @@ class ProfileRequirementError(RequestValidationError):
         suggested_profile_id: str | None = None,
         excluded_by_policy: Iterable[Attempt | AccessMethod] = (),
         access_methods: Iterable[AccessMethod] | None = None,
+        not_offered: bool = False,
         error_code: str | None = "ValidationException",
         status_code: int | None = _VALIDATION_STATUS,
         **context: Unpack[ContextArgs],
@@ -631,17 +612,17 @@ class ProfileRequirementError(RequestValidationError):
         )
         if not context.get("request_id"):
             context["request_id"] = _request_id_of(original_error)
+        self.not_offered = not_offered
+        model_id, region = context.get("model_id"), context.get("region")
         if message is None and self.excluded_by_policy:
-            message = _policy_message(
-                context.get("model_id"),
-                context.get("region"),
-                self.tried,
-                self.excluded_by_policy,
-                self.access_methods,
+            message = policy_message(
+                model_id, region, self.tried, self.excluded_by_policy, self.access_methods
             )
+        elif message is None and not_offered:
+            message = not_offered_message(model_id, region, self.tried)
         elif message is None:
-            message = _profile_message(
-                context.get("model_id"), context.get("region"), self.tried, suggested_profile_id
+            message = profile_requirement_message(
+                model_id, region, self.tried, suggested_profile_id
             )
         super().__init__(message, error_code=error_code, status_code=status_code, **context)
 
@@ -654,6 +635,7 @@ class ProfileRequirementError(RequestValidationError):
             "suggested_profile_id": self.suggested_profile_id,
             "excluded_by_policy": self.excluded_by_policy,
             "access_methods": self.access_methods,
+            "not_offered": self.not_offered,
         }
 
 
@@ -674,80 +656,6 @@ def _request_id_of(error: BaseException | None) -> str | None:
         if isinstance(existing, str) and existing:
             return existing
     return None
-
-
-def _profile_message(
-    model_id: str | None,
-    region: str | None,
-    tried: tuple[Attempt, ...],
-    suggested_profile_id: str | None,
-) -> str:
-    model = f"Model {model_id!r}" if model_id else "The model"
-    where = f" in {region}" if region else ""
-    text = (
-        f"{model} does not support on-demand throughput{where}; "
-        "Bedrock requires an inference profile that contains it."
-    )
-    if tried:
-        attempts = ", ".join(
-            f"{method} ({sent})" if sent else str(method) for sent, method in tried
-        )
-        text = f"{text} Tried: {attempts}."
-    if suggested_profile_id:
-        return (
-            f"{text} Use the inference profile {suggested_profile_id!r} as the model ID, "
-            "or leave auto_inference_profile on so it is chosen for you."
-        )
-    return (
-        f"{text} No inference profile for this model is known{where}: call it from a "
-        "region that offers one, pass an inference profile ID or ARN as the model ID, "
-        "or refresh the model catalog (ModelCatalog.refresh()) if AWS added a profile "
-        f"recently. {see_troubleshooting('a-model-not-offered-in-the-region')}"
-    )
-
-
-def _policy_message(
-    model_id: str | None,
-    region: str | None,
-    tried: tuple[Attempt, ...],
-    excluded: tuple[Attempt, ...],
-    access_methods: tuple[AccessMethod, ...] | None,
-) -> str:
-    model = f"Model {model_id!r}" if model_id else "The model"
-    where = f" in {region}" if region else ""
-    blocked = " or ".join(_policy_label(sent, method) for sent, method in excluded)
-    text = f"{model}{where} can only be reached through {blocked}, which the access policy forbids."
-    if access_methods is not None:
-        allowed = ", ".join(repr(policy_name(method)) for method in access_methods)
-        text = f"{text} The policy allows only {allowed}."
-    if tried:
-        attempts = ", ".join(
-            f"{method} ({sent})" if sent else str(method) for sent, method in tried
-        )
-        text = f"{text} Tried: {attempts}."
-    wanted = [
-        *(access_methods or ()),
-        *(m for m in DEFAULT_ORDER if m in {method for _, method in excluded}),
-    ]
-    names = tuple(dict.fromkeys(policy_name(method) for method in wanted))
-    return (
-        f"{text} If your data-residency rules allow it, add it to the policy: "
-        f"access_methods={names!r} (or {ACCESS_METHODS_ENV}={','.join(names)}); otherwise "
-        "call the model from a region where an allowed method serves it. "
-        + see_troubleshooting("a-data-residency-policy-forbids-the-only-profile")
-    )
-
-
-_POLICY_LABELS: Mapping[str, str] = {
-    AccessMethod.DIRECT: "direct (on-demand) access to",
-    AccessMethod.REGIONAL_CRIS: "the regional profile",
-    AccessMethod.GLOBAL_CRIS: "the global profile",
-}
-
-
-def _policy_label(sent: str | None, method: AccessMethod | str) -> str:
-    what = _POLICY_LABELS.get(method, str(method))
-    return f"{what} {sent!r}" if sent else what.removesuffix(" to")
 
 
 @dataclass(frozen=True)

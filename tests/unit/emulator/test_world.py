@@ -12,8 +12,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from langchain_bedrock_enhanced.emulator import _errors
+from langchain_bedrock_enhanced.emulator._pagination import paginate
 from langchain_bedrock_enhanced.emulator._types import EmulatedError
-from langchain_bedrock_enhanced.emulator._world import World, paginate
+from langchain_bedrock_enhanced.emulator._world import World
 
 REPO = Path(__file__).resolve().parents[3]
 ACCOUNT = "123456789012"
@@ -596,7 +597,7 @@ def test_paginating_real_profiles_with_small_pages(world: World) -> None:
     collected: list[dict[str, Any]] = []
     token: str | None = None
     while True:
-        page, token = World.paginate(profiles, max_results=7, next_token=token)
+        page, token = paginate(profiles, max_results=7, next_token=token)
         assert len(page) <= 7
         collected += page
         if token is None:
