@@ -529,11 +529,11 @@ class BedrockLLMClient:
             raise ConfigurationError(msg, model_id=self.model_id)
         limiter = given
         if limiter is None and self.requests_per_minute is not None:
-            pacer = BedrockRateLimiter(requests_per_minute=self.requests_per_minute)
-            # InMemoryRateLimiter's bucket starts empty: the first call would wait a
-            # whole interval (1.2 s at 50 a minute). A client starts ready.
-            pacer.available_tokens = pacer.max_bucket_size
-            limiter = pacer
+            # A client starts ready: its first call does not wait a whole interval
+            # (1.2 s at 50 a minute).
+            limiter = BedrockRateLimiter(
+                requests_per_minute=self.requests_per_minute, start_full=True
+            )
         if limiter is not None and self.on_rate_limit == "raise":
             return _NoWait(limiter, self.requests_per_minute)
         return limiter

@@ -173,6 +173,7 @@ class BedrockRateLimiter(InMemoryRateLimiter):
         min_rate_fraction: float = 0.05,
         recovery_step: float = 0.05,
         expected_tokens_per_request: int = 1000,
+        start_full: bool = False,
     ) -> None:
         """Create a limiter.
 
@@ -187,6 +188,9 @@ class BedrockRateLimiter(InMemoryRateLimiter):
             recovery_step: The fraction of the rates each success adds back.
             expected_tokens_per_request: The first estimate of a call's tokens beyond
                 its input (see `TokenRateLimiter`).
+            start_full: Start with a full bucket, so the first `max_bucket_size`
+                requests go at once (`InMemoryRateLimiter` starts empty: the first
+                request waits one interval).
 
         Raises:
             ConfigurationError: No limit, both request rates, or a non-positive value.
@@ -209,6 +213,8 @@ class BedrockRateLimiter(InMemoryRateLimiter):
             check_every_n_seconds=check_every_n_seconds,
             max_bucket_size=max_bucket_size,
         )
+        if start_full:
+            self.available_tokens = self.max_bucket_size
         self.max_requests_per_second: float | None = None if rate is None else float(rate)
         """The configured request rate (`requests_per_second` is the current one)."""
         self.tokens: TokenRateLimiter | None = (

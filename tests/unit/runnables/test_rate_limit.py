@@ -272,3 +272,10 @@ def test_token_estimates_follow_the_text_of_any_input_shape() -> None:
     assert estimate_tokens(prompt) == 100
     assert estimate_tokens({"a": text, "b": [text]}) == 200
     assert estimate_tokens("") == 1
+
+
+def test_a_limiter_can_start_with_a_full_bucket() -> None:
+    assert BedrockRateLimiter(requests_per_minute=1).acquire(blocking=False) is False
+    full = BedrockRateLimiter(requests_per_minute=1, start_full=True)
+    assert full.acquire(blocking=False) is True
+    assert full.acquire(blocking=False) is False
