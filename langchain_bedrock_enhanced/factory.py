@@ -30,13 +30,14 @@ import os
 import threading
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
 from pydantic import ValidationError
 
-from langchain_bedrock_enhanced._transport.sessions import shared_data_session
+from langchain_bedrock_enhanced._transport.sessions import is_loopback_host, shared_data_session
 from langchain_bedrock_enhanced.access.engine import AccessEngine
 from langchain_bedrock_enhanced.access.policy import AccessMethodsInput, resolve_access_methods
 from langchain_bedrock_enhanced.access.preferences import PreferenceStore
@@ -47,7 +48,7 @@ from langchain_bedrock_enhanced.catalog.lifecycle import (
     check_model_lifecycle,
     checked_after_construction,
 )
-from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog
+from langchain_bedrock_enhanced.catalog.model_catalog import ModelCatalog, control_plane_endpoint
 from langchain_bedrock_enhanced.chat_model import EnhancedChatBedrockConverse
 from langchain_bedrock_enhanced.errors import (
     BedrockEnhancedError,
@@ -426,7 +427,11 @@ def _shared_catalog(
                     "bedrock", region_name=region, endpoint_url=endpoint_url, config=control_config
                 )
 
-            catalog = ModelCatalog(client_factory, endpoint_url=endpoint_url)
+            # A local emulator listens on a new port each run: caching its answers on
+            # disk would leave a directory behind per run, for data it serves at once.
+            endpoint = control_plane_endpoint(endpoint_url)
+            local = endpoint is not None and is_loopback_host(urlsplit(endpoint).hostname)
+            catalog = ModelCatalog(client_factory, endpoint_url=endpoint_url, disk_cache=not local)
             _CATALOGS[key] = catalog
         return catalog
 

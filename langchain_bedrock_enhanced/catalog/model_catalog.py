@@ -82,6 +82,7 @@ __all__ = [
     "CatalogSource",
     "ModelCatalog",
     "RegionCatalog",
+    "control_plane_endpoint",
     "default_cache_dir",
     "discover_region",
     "load_bundled_snapshot",
@@ -622,14 +623,32 @@ def _base_model(identifier: str) -> str | None:
     return None
 
 
-def _cache_key_for(endpoint_url: str | None) -> str:
-    # boto3 reads these when no endpoint is given (the emulator, in the README's quick
-    # start): what they point at must not be cached as AWS's own catalog.
-    endpoint_url = (
+def control_plane_endpoint(endpoint_url: str | None) -> str | None:
+    """The bedrock control-plane endpoint boto3 will use: given, else from the environment.
+
+    boto3 reads `AWS_ENDPOINT_URL_BEDROCK`, then `AWS_ENDPOINT_URL`, when no endpoint is
+    given (the emulator, in the README's quick start); `None` means AWS itself.
+
+    Args:
+        endpoint_url: The endpoint given, if any.
+
+    Returns:
+        The endpoint, or `None` for AWS's own.
+
+    Example:
+        >>> control_plane_endpoint("http://127.0.0.1:8765")
+        'http://127.0.0.1:8765'
+    """
+    return (
         endpoint_url
         or os.environ.get("AWS_ENDPOINT_URL_BEDROCK")
         or os.environ.get("AWS_ENDPOINT_URL")
     )
+
+
+def _cache_key_for(endpoint_url: str | None) -> str:
+    # What another endpoint answers must not be cached as AWS's own catalog.
+    endpoint_url = control_plane_endpoint(endpoint_url)
     if not endpoint_url:
         return "aws"
     digest = hashlib.sha256(endpoint_url.encode()).hexdigest()[:12]

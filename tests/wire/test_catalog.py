@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from langchain_bedrock_enhanced import create_langchain_chatbedrock
 from langchain_bedrock_enhanced.access import (
     AccessMethod,
     AccessMethodSelector,
@@ -165,3 +166,24 @@ def test_a_selection_from_the_catalog_needs_exactly_one_runtime_request(
     )
     assert reply["output"]["message"]["role"] == "assistant"
     assert [r.operation for r in emulator.requests if r.is_runtime] == ["Converse"]
+
+
+@pytest.mark.parametrize("through", ["endpoint_url", "AWS_ENDPOINT_URL"])
+def test_a_model_on_a_local_emulator_keeps_its_catalog_in_memory(
+    emulator: BedrockEmulator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    through: str,
+) -> None:
+    # The emulator's port changes every run: a disk cache would leave a directory per run.
+    monkeypatch.setenv("LANGCHAIN_BEDROCK_ENHANCED_CACHE_DIR", str(tmp_path))
+    endpoint: dict[str, Any] = {"endpoint_url": emulator.endpoint_url}
+    if through == "AWS_ENDPOINT_URL":
+        monkeypatch.setenv("AWS_ENDPOINT_URL", emulator.endpoint_url)
+        endpoint = {}
+    model = create_langchain_chatbedrock(
+        "anthropic.claude-sonnet-4-5-20250929-v1:0", region_name="eu-west-1", **endpoint
+    )
+    model.invoke("hello")
+    assert [r.operation for r in emulator.requests].count("ListFoundationModels") == 1
+    assert sorted(tmp_path.rglob("*")) == []
